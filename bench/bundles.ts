@@ -1,0 +1,84 @@
+/**
+ * Bundle size and cold module-init time per function, from the stage-local synthesized app
+ * (`npm run synth:local` first). Init is measured the way Lambda pays it: a fresh Node 22 process
+ * imports the bundle, with the AWS SDK resolved from node_modules as the runtime provides it.
+ *
+ *   npm run bench:bundles [-- --runs 9]
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const root = resolve(import.meta.dirname, '..');
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '9' } } });
+const runs = Number(values.runs);
+const cdkOut = join(root, 'cdk.out');
+const BUDGET_BYTES = 300 * 1024;
+const BUDGET_INIT_MS = 80;
+
+interface FunctionResource {
+  Type: string;
+  Metadata?: Record<string, string>;
+  Properties: { Handler?: string; Environment?: { Variables?: Record<string, unknown> } };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/** Template values that are not plain strings (Refs, imports) become placeholders: init must not call AWS. */
+function plainEnv(vars: Record<string, unknown> = {}): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : `bench-${k.toLowerCase()}`]),
+  );
+}
+
+const manifest = JSON.parse(readFileSync(join(cdkOut, 'manifest.json'), 'utf8')) as {
+  artifacts: Record<string, { type: string; properties?: { templateFile?: string } }>;
+};
+const rows: { fn: string; kb: number; initMs: number }[] = [];
+for (const artifact of Object.values(manifest.artifacts)) {
+  const templateFile = artifact.properties?.templateFile;
+  if (artifact.type !== 'aws:cloudformation:stack' || !templateFile) continue;
+  const template = JSON.parse(readFileSync(join(cdkOut, templateFile), 'utf8')) as {
+    Resources: Record<string, FunctionResource>;
+  };
+  for (const [logicalId, res] of Object.entries(template.Resources)) {
+    const assetPath = res.Metadata?.['aws:asset:path'];
+    if (res.Type !== 'AWS::Lambda::Function' || !assetPath) continue;
+    const dir = join(cdkOut, assetPath);
+    const entry = ['index.mjs', 'index.js'].map((f) => join(dir, f)).find(existsSync);
+    if (!entry) continue;
+    // Only what ships: source maps are uploaded but never loaded unless an error is thrown.
+    const bytes = readdirSync(dir)
+      .filter((f) => !f.endsWith('.map'))
+      .reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+    const env = {
+      PATH: process.env.PATH ?? '',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'bench',
+      AWS_SECRET_ACCESS_KEY: 'bench',
+      ...plainEnv(res.Properties.Environment?.Variables),
+      NODE_OPTIONS: '',
+      NODE_PATH: join(root, 'node_modules'),
+    };
+    const script = `const t=performance.now();await import(${JSON.stringify(entry)});process.stdout.write(String(performance.now()-t));`;
+    const samples: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, cwd: dir });
+      samples.push(Number(out.toString()));
+    }
+    rows.push({ fn: logicalId.replace(/[0-9A-F]{8}$/, ''), kb: bytes / 1024, initMs: median(samples) });
+  }
+}
+
+if (rows.length === 0) throw new Error('no function bundles in cdk.out: run `npm run synth:local` first');
+console.log(`Node ${process.version}; ${runs} fresh processes per function; budgets 300 KB and ${BUDGET_INIT_MS} ms`);
+console.log('function                         bundle KB   init ms (median)');
+for (const row of rows.sort((a, b) => a.fn.localeCompare(b.fn))) {
+  const flag = row.kb * 1024 > BUDGET_BYTES || row.initMs > BUDGET_INIT_MS ? '  OVER BUDGET' : '';
+  console.log(`${row.fn.padEnd(32)} ${row.kb.toFixed(1).padStart(9)}   ${row.initMs.toFixed(1).padStart(8)}${flag}`);
+}

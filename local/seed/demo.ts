@@ -1,0 +1,8 @@
+import { seedCatalog } from './seed-catalog.ts';
+import { StoreClient } from './store-client.ts';
+
+/** The small demo catalog `npm start` loads so a newcomer has something to browse and search. */
+export default async function seedDemo(baseUrl: string): Promise<number> {
+  const result = await seedCatalog(new StoreClient(baseUrl), { count: 60, seed: 7, waitForSearch: true });
+  return result.created;
+}

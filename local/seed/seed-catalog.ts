@@ -1,0 +1,53 @@
+import { generateCatalog } from './catalog-generator.ts';
+import { mapLimit, StoreClient } from './store-client.ts';
+
+export interface SeedOptions {
+  count: number;
+  seed?: number;
+  concurrency?: number;
+  /** Wait until search reports every product (the stream -> indexer path has converged). */
+  waitForSearch?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface SeedResult {
+  created: number;
+  writeSeconds: number;
+  /** Seconds from the last write until search counted every product; undefined if not awaited. */
+  indexLagSeconds?: number;
+}
+
+/** Loads a deterministic synthetic catalog through the admin API, as a shop's back office would. */
+export async function seedCatalog(client: StoreClient, opts: SeedOptions): Promise<SeedResult> {
+  const log = opts.log ?? (() => {});
+  const token = await client.token({ sub: 'seed-admin', groups: ['admin'] });
+  const before = await searchTotal(client);
+  const products = [...generateCatalog(opts.count, opts.seed ?? 42)];
+  const started = performance.now();
+  let done = 0;
+  await mapLimit(products, opts.concurrency ?? 8, async (product) => {
+    const res = await client.request('POST', '/admin/products', { token, body: product });
+    if (res.status !== 201) {
+      throw new Error(`POST /admin/products answered ${res.status}: ${JSON.stringify(res.body)}`);
+    }
+    done++;
+    if (done % 500 === 0) log(`  ${done}/${products.length} products written`);
+  });
+  const writeSeconds = (performance.now() - started) / 1000;
+  if (!opts.waitForSearch) return { created: products.length, writeSeconds };
+
+  const target = before + products.length;
+  const waitStart = performance.now();
+  const deadline = waitStart + Math.max(60_000, products.length * 20);
+  while ((await searchTotal(client)) < target) {
+    if (performance.now() > deadline) throw new Error(`search did not reach ${target} products in time`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { created: products.length, writeSeconds, indexLagSeconds: (performance.now() - waitStart) / 1000 };
+}
+
+async function searchTotal(client: StoreClient): Promise<number> {
+  const res = await client.request<{ total: number }>('GET', '/search?limit=1');
+  if (res.status !== 200) throw new Error(`GET /search answered ${res.status}`);
+  return res.body.total;
+}

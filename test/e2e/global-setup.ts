@@ -1,0 +1,42 @@
+/**
+ * Starts the local cloud once for the whole end-to-end run, or points the suite at an API that is
+ * already running (E2E_BASE_URL) or deployed to LocalStack (E2E_TARGET=localstack).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+  }
+}
+
+const root = resolve(import.meta.dirname, '../..');
+
+function localstackUrl(): string {
+  const outputsFile = resolve(root, 'cdk.out/localstack-outputs.json');
+  if (!existsSync(outputsFile)) {
+    throw new Error('E2E_TARGET=localstack needs `npm run localstack:deploy` first (cdk.out/localstack-outputs.json)');
+  }
+  const outputs = JSON.parse(readFileSync(outputsFile, 'utf8')) as Record<string, Record<string, string>>;
+  for (const stack of Object.values(outputs)) {
+    for (const [key, value] of Object.entries(stack)) if (/ApiUrl|Endpoint/i.test(key)) return value;
+  }
+  throw new Error(`no ApiUrl output in ${outputsFile}`);
+}
+
+export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
+  if (process.env.E2E_BASE_URL) {
+    project.provide('baseUrl', process.env.E2E_BASE_URL);
+    return undefined;
+  }
+  if (process.env.E2E_TARGET === 'localstack') {
+    project.provide('baseUrl', localstackUrl());
+    return undefined;
+  }
+  const { startLocalCloud } = await import('../../local/cloud.ts');
+  const cloud = await startLocalCloud({ rootDir: root, log: (line: string) => console.log(`[local-cloud] ${line}`) });
+  project.provide('baseUrl', cloud.url);
+  return () => cloud.stop();
+}
