@@ -1,0 +1,252 @@
+/**
+ * The local cloud: the synthesized stage-local templates running offline on moto (DynamoDB,
+ * Streams, SQS, EventBridge), a real OpenSearch node and Node-side emulators of API Gateway,
+ * Lambda, Step Functions, event source mappings and schedules.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { type Deployment, deploy } from './deploy.ts';
+import { startMoto } from './moto.ts';
+import { startOpenSearch } from './opensearch.ts';
+import { ApiGateway, type Route } from './runtime/api-gateway.ts';
+import { QueuePoller, StreamPoller } from './runtime/event-sources.ts';
+import { LambdaRuntime } from './runtime/lambda-runtime.ts';
+import { StepFunctions } from './runtime/step-functions.ts';
+import { assertPortFree, type Log, run } from './support.ts';
+import { REGION } from './template.ts';
+
+export interface Ports {
+  api: number;
+  moto: number;
+  opensearch: number;
+  stepFunctions: number;
+}
+
+export const DEFAULT_PORTS: Ports = {
+  api: Number(process.env.LOCAL_API_PORT ?? 3000),
+  moto: Number(process.env.LOCAL_MOTO_PORT ?? 4566),
+  opensearch: Number(process.env.LOCAL_OPENSEARCH_PORT ?? 9200),
+  stepFunctions: Number(process.env.LOCAL_SFN_PORT ?? 8083),
+};
+
+export interface LocalCloudOptions {
+  rootDir: string;
+  log: Log;
+  ports?: Partial<Ports>;
+  /** Print every function's log lines (they always go to .local/logs/<function>.log). */
+  verbose?: boolean;
+  /** Where `cdk synth` writes; separate directories let a test run beside `npm start`. */
+  cdkOut?: string;
+}
+
+export interface LocalCloud {
+  url: string;
+  ports: Ports;
+  deployment: Deployment;
+  runtime: LambdaRuntime;
+  stop(): Promise<void>;
+}
+
+const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+export async function startLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const ports = { ...DEFAULT_PORTS, ...options.ports };
+  const { rootDir, log } = options;
+  const cdkOut = options.cdkOut ?? join(rootDir, 'cdk.out');
+  const started = performance.now();
+  await Promise.all([
+    assertPortFree(ports.api, 'API'),
+    assertPortFree(ports.stepFunctions, 'Step Functions'),
+  ]);
+
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => log(`stop: ${String(error)}`));
+    stops.length = 0;
+  };
+  try {
+    // The slow parts (synth, the JVM, moto) start together.
+    const searchData = join(rootDir, '.local', `opensearch-data-${ports.opensearch}`);
+    // State lives in moto, which starts empty: the index must start empty too.
+    rmSync(searchData, { recursive: true, force: true });
+    const [, moto, search] = await Promise.all([
+      synth(rootDir, cdkOut, log),
+      startMoto({ rootDir, port: ports.moto, log }).then((m) => {
+        stops.push(m.stop);
+        return m;
+      }),
+      startOpenSearch({ rootDir, port: ports.opensearch, dataDir: searchData, log }).then((s) => {
+        stops.push(s.stop);
+        return s;
+      }),
+    ]);
+    log(`moto ${moto.url}, OpenSearch ${search.url} (${seconds(started)} s)`);
+
+    const sqs = new SQSClient({ endpoint: moto.url, region: REGION, credentials: CREDENTIALS });
+    const deployment = await deploy({ cdkOut, awsEndpoint: moto.url, sqs, log });
+
+    const runtime = new LambdaRuntime(
+      join(rootDir, '.local', 'logs'),
+      options.verbose ? (fn, line) => log(`[${fn}] ${line}`) : undefined,
+    );
+    stops.push(() => runtime.stop());
+    const stepFunctionsUrl = `http://127.0.0.1:${ports.stepFunctions}`;
+    for (const fn of deployment.functions) {
+      const env: Record<string, string> = {
+        ...fn.env,
+        AWS_REGION: REGION,
+        AWS_DEFAULT_REGION: REGION,
+        AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+        AWS_ENDPOINT_URL: moto.url,
+        // Step Functions is served by the local endpoint, not moto.
+        AWS_ENDPOINT_URL_SFN: stepFunctionsUrl,
+        AWS_LAMBDA_FUNCTION_NAME: fn.name,
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
+        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+        LAMBDA_TASK_ROOT: fn.codeDir,
+        _HANDLER: fn.handler,
+      };
+      // The template names the default port; the node actually serving may be elsewhere.
+      if (env.SEARCH_ENDPOINT?.startsWith('http://127.0.0.1')) env.SEARCH_ENDPOINT = search.url;
+      runtime.register({ ...fn, env });
+    }
+
+    const stepFunctions = new StepFunctions({
+      port: ports.stepFunctions,
+      runtime,
+      awsEndpoint: moto.url,
+      region: REGION,
+      sqs,
+      log,
+    });
+    for (const machine of deployment.stateMachines) stepFunctions.register(machine);
+    await stepFunctions.start();
+    stops.push(() => stepFunctions.stop());
+
+    const ctx = {
+      runtime,
+      sqs,
+      queueUrlOf: (arn: string) => deployment.queues.get(arn),
+      log,
+      region: REGION,
+      pollIntervalMs: 100,
+    };
+    const pollers = deployment.mappings.map((m) =>
+      m.eventSourceArn.startsWith('arn:aws:sqs:')
+        ? new QueuePoller(m, ctx)
+        : new StreamPoller(m, ctx, moto.url),
+    );
+    for (const poller of pollers) poller.start();
+    stops.push(async () => {
+      await Promise.all(pollers.map((p) => p.stop()));
+    });
+
+    const timers = deployment.schedules.flatMap((schedule) => {
+      const every = rateMs(schedule.expression);
+      if (every === undefined) {
+        log(
+          `schedule ${schedule.ruleName}: ${schedule.expression} is not run locally (rate() expressions only)`,
+        );
+        return [];
+      }
+      const timer = setInterval(() => {
+        const event = schedule.input
+          ? JSON.parse(schedule.input)
+          : {
+              source: 'aws.events',
+              'detail-type': 'Scheduled Event',
+              detail: {},
+              time: new Date().toISOString(),
+            };
+        void runtime.invoke(schedule.functionArn, event);
+      }, every);
+      timer.unref();
+      return [timer];
+    });
+    stops.push(async () => {
+      for (const timer of timers) clearInterval(timer);
+    });
+
+    if (!deployment.api) throw new Error('the local assembly has no REST API');
+    const gateway = new ApiGateway({
+      port: ports.api,
+      api: deployment.api,
+      runtime,
+      log,
+      decorate: async (route: Route, _status: number, body: string) => {
+        if (route.resourcePath !== '/health') return body;
+        try {
+          const health = JSON.parse(body) as { parts?: Record<string, unknown> };
+          health.parts = {
+            ...health.parts,
+            moto: { status: (await probe(`${moto.url}/moto-api/`)) ? 'ok' : 'down', url: moto.url },
+            opensearch: { status: (await probe(search.url)) ? 'ok' : 'down', url: search.url },
+            lambda: {
+              status: 'ok',
+              functions: deployment.functions.length,
+              invocations: Object.fromEntries(runtime.invocations),
+            },
+            stepFunctions: { status: 'ok', url: stepFunctionsUrl, ...stepFunctions.stats },
+            eventSourceMappings: {
+              status: pollers.every((p) => !p.stats.lastError?.includes('poller stopped'))
+                ? 'ok'
+                : 'degraded',
+              mappings: Object.fromEntries(pollers.map((p) => [p.mapping.logicalId, p.stats])),
+            },
+            apiGateway: { status: 'ok', routes: deployment.api?.routes.length, requests: gateway.requests },
+          };
+          return JSON.stringify(health);
+        } catch {
+          return body;
+        }
+      },
+    });
+    await gateway.start();
+    stops.push(() => gateway.stop());
+    log(
+      `API on ${gateway.url}: ${deployment.functions.length} functions, ${deployment.api.routes.length} routes, ${deployment.tables.length} tables, ${deployment.mappings.length} event source mappings (${seconds(started)} s)`,
+    );
+    return { url: gateway.url, ports, deployment, runtime, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function synth(rootDir: string, cdkOut: string, log: Log): Promise<void> {
+  const started = performance.now();
+  const bin = join(rootDir, 'node_modules', '.bin');
+  // npm scripts put the project's Node 22 first on PATH; do the same when called from elsewhere.
+  const env = { ...process.env, PATH: `${bin}:${process.env.PATH ?? ''}`, CDK_DISABLE_VERSION_CHECK: '1' };
+  await run(
+    join(bin, 'cdk'),
+    ['synth', '-c', 'stage=local', '--quiet', '--output', cdkOut, '--no-notices', '--no-version-reporting'],
+    { cwd: rootDir, env },
+  );
+  log(`synthesized stage local into ${cdkOut} (${seconds(started)} s)`);
+}
+
+async function probe(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(1000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+function rateMs(expression: string): number | undefined {
+  const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (!match) return undefined;
+  const unit =
+    { minute: 60_000, minutes: 60_000, hour: 3_600_000, hours: 3_600_000, day: 86_400_000, days: 86_400_000 }[
+      match[2] as string
+    ] ?? 60_000;
+  return Number(match[1]) * unit;
+}
+
+function seconds(since: number): string {
+  return ((performance.now() - since) / 1000).toFixed(1);
+}
