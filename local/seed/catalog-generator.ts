@@ -31,7 +31,17 @@ interface CategorySpec {
 const CATEGORIES: CategorySpec[] = [
   {
     category: 'electronics',
-    nouns: ['Headphones', 'Speaker', 'Charger', 'Keyboard', 'Mouse', 'Webcam', 'Monitor', 'Router', 'Earbuds'],
+    nouns: [
+      'Headphones',
+      'Speaker',
+      'Charger',
+      'Keyboard',
+      'Mouse',
+      'Webcam',
+      'Monitor',
+      'Router',
+      'Earbuds',
+    ],
     brands: ['Acme', 'Voltra', 'Sonique', 'Northwind', 'Lumen'],
     price: [1_499, 39_999],
     variantAxis: { name: 'color', values: ['black', 'white', 'silver', 'blue'] },
@@ -80,8 +90,21 @@ const CATEGORIES: CategorySpec[] = [
 ];
 
 const ADJECTIVES = [
-  'Classic', 'Pro', 'Compact', 'Deluxe', 'Essential', 'Premium', 'Everyday', 'Smart', 'Ultra', 'Eco',
-  'Heritage', 'Nimbus', 'Vivid', 'Rugged', 'Signature',
+  'Classic',
+  'Pro',
+  'Compact',
+  'Deluxe',
+  'Essential',
+  'Premium',
+  'Everyday',
+  'Smart',
+  'Ultra',
+  'Eco',
+  'Heritage',
+  'Nimbus',
+  'Vivid',
+  'Rugged',
+  'Signature',
 ];
 
 /** mulberry32: a tiny, fast, well-distributed 32-bit PRNG. */

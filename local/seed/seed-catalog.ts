@@ -1,5 +1,5 @@
 import { generateCatalog } from './catalog-generator.ts';
-import { mapLimit, StoreClient } from './store-client.ts';
+import { mapLimit, type StoreClient } from './store-client.ts';
 
 export interface SeedOptions {
   count: number;
