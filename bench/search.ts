@@ -1,0 +1,155 @@
+/**
+ * Search latency over a seeded catalog, beside a DynamoDB-scan baseline on the same catalog.
+ *
+ *   npm run bench:search -- [--count 10000] [--queries 400] [--concurrency 1]
+ *   npm run bench:search -- --url http://127.0.0.1:3000 --moto http://127.0.0.1:4566   (a running store)
+ *
+ * Without --url it starts its own local cloud on spare ports and seeds it. Figures are printed,
+ * never asserted: these machines are shared and noisy.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { startLocalCloud } from '../local/cloud.ts';
+import { seedCatalog } from '../local/seed/seed-catalog.ts';
+import { StoreClient } from '../local/seed/store-client.ts';
+
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string', default: '10000' },
+    queries: { type: 'string', default: '400' },
+    'scan-queries': { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '1' },
+    url: { type: 'string' },
+    moto: { type: 'string', default: 'http://127.0.0.1:4566' },
+    table: { type: 'string', default: 'store-local-products' },
+  },
+});
+
+const rootDir = resolve(import.meta.dirname, '..');
+const count = Number(values.count);
+let baseUrl = values.url;
+let motoUrl = values.moto;
+let stop = async () => {};
+if (!baseUrl) {
+  const cloud = await startLocalCloud({
+    rootDir,
+    log: (line) => console.log(`[local-cloud] ${line}`),
+    ports: { api: 3950, moto: 4650, opensearch: 9350, stepFunctions: 8150 },
+    cdkOut: resolve(rootDir, 'cdk.out', 'bench'),
+  });
+  baseUrl = cloud.url;
+  motoUrl = `http://127.0.0.1:${cloud.ports.moto}`;
+  stop = cloud.stop;
+}
+const client = new StoreClient(baseUrl);
+
+try {
+  const existing = (await client.request<{ total: number }>('GET', '/search?limit=1')).body.total;
+  if (existing < count) {
+    console.log(`seeding ${count - existing} products ...`);
+    const seeded = await seedCatalog(client, {
+      count: count - existing,
+      seed: 1000 + existing,
+      concurrency: 16,
+      waitForSearch: true,
+      log: console.log,
+    });
+    console.log(
+      `seeded ${seeded.created} in ${seeded.writeSeconds.toFixed(1)} s (${(seeded.created / seeded.writeSeconds).toFixed(0)} writes/s), index lag after the last write ${seeded.indexLagSeconds?.toFixed(2)} s`,
+    );
+  }
+  const total = (await client.request<{ total: number }>('GET', '/search?limit=1')).body.total;
+
+  // A realistic mix: plain words, a typo, filters and facets, sorts, deep-ish pages.
+  const words = [
+    'headphones',
+    'tent',
+    'kettle',
+    'jacket',
+    'puzzle',
+    'wireless',
+    'waterproof',
+    'cookbook',
+    'stainless steel',
+    'summit backpack',
+    'acme',
+    'ultralight',
+  ];
+  const queries = [
+    ...words.map((q) => `q=${encodeURIComponent(q)}`),
+    'q=headphnes',
+    'q=jaket',
+    'q=speaker&brand=Acme',
+    'q=tent&maxPrice=20000',
+    'category=kitchen&sort=price_asc',
+    'category=outdoors&minPrice=5000&maxPrice=30000&sort=price_desc',
+    'q=wireless&minRating=0&sort=newest',
+    'sort=newest&limit=50',
+  ];
+  const latencies: number[] = [];
+  const n = Number(values.queries);
+  let next = 0;
+  const runOne = async () => {
+    while (next < n) {
+      const query = queries[next++ % queries.length] as string;
+      const started = performance.now();
+      const res = await client.request('GET', `/search?${query}`);
+      latencies.push(performance.now() - started);
+      if (res.status !== 200) throw new Error(`/search?${query} answered ${res.status}`);
+    }
+  };
+  // Warm the functions and the index caches first, as a live store would be.
+  for (const q of queries) await client.request('GET', `/search?${q}`);
+  await Promise.all(Array.from({ length: Number(values.concurrency) }, runOne));
+
+  // Baseline: what the same question costs without a search index (a filtered full-table scan).
+  const ddb = new DynamoDBClient({
+    endpoint: motoUrl,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  const scanLatencies: number[] = [];
+  for (let i = 0; i < Number(values['scan-queries']); i++) {
+    const word = (words[i % words.length] as string).split(' ')[0] as string;
+    const started = performance.now();
+    let key: Record<string, never> | undefined;
+    let matched = 0;
+    do {
+      const page = await ddb.send(
+        new ScanCommand({
+          TableName: values.table,
+          FilterExpression: 'begins_with(pk, :p) AND (contains(#n, :w) OR contains(description, :w))',
+          ExpressionAttributeNames: { '#n': 'name' },
+          ExpressionAttributeValues: { ':p': { S: 'PRODUCT#' }, ':w': { S: word } },
+          ExclusiveStartKey: key,
+        }),
+      );
+      matched += page.Count ?? 0;
+      key = page.LastEvaluatedKey as Record<string, never> | undefined;
+    } while (key);
+    scanLatencies.push(performance.now() - started);
+    if (i === 0)
+      console.log(
+        `scan baseline: "${word}" matched ${matched} products (exact substring, no ranking, no typos, no facets)`,
+      );
+  }
+
+  console.log(
+    `\nsearch over ${total} products (${n} queries, concurrency ${values.concurrency}, through API Gateway + Lambda + OpenSearch):`,
+  );
+  console.log(
+    `  p50 ${pct(latencies, 50)} ms   p90 ${pct(latencies, 90)} ms   p99 ${pct(latencies, 99)} ms   max ${pct(latencies, 100)} ms`,
+  );
+  console.log(`DynamoDB scan baseline (${scanLatencies.length} queries, moto):`);
+  console.log(`  p50 ${pct(scanLatencies, 50)} ms   p99 ${pct(scanLatencies, 99)} ms`);
+  console.log('budget: search p99 <= 50 ms over 100k products (DESIGN.md section 6)');
+} finally {
+  await stop();
+}
+
+function pct(values: number[], p: number): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return (sorted[index] ?? Number.NaN).toFixed(1);
+}
