@@ -76,9 +76,13 @@ for (const artifact of Object.values(manifest.artifacts)) {
 }
 
 if (rows.length === 0) throw new Error('no function bundles in cdk.out: run `npm run synth:local` first');
-console.log(`Node ${process.version}; ${runs} fresh processes per function; budgets 300 KB and ${BUDGET_INIT_MS} ms`);
+console.log(
+  `Node ${process.version}; ${runs} fresh processes per function; budgets 300 KB and ${BUDGET_INIT_MS} ms`,
+);
 console.log('function                         bundle KB   init ms (median)');
 for (const row of rows.sort((a, b) => a.fn.localeCompare(b.fn))) {
   const flag = row.kb * 1024 > BUDGET_BYTES || row.initMs > BUDGET_INIT_MS ? '  OVER BUDGET' : '';
-  console.log(`${row.fn.padEnd(32)} ${row.kb.toFixed(1).padStart(9)}   ${row.initMs.toFixed(1).padStart(8)}${flag}`);
+  console.log(
+    `${row.fn.padEnd(32)} ${row.kb.toFixed(1).padStart(9)}   ${row.initMs.toFixed(1).padStart(8)}${flag}`,
+  );
 }
