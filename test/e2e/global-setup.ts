@@ -36,7 +36,13 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     return undefined;
   }
   const { startLocalCloud } = await import('../../local/cloud.ts');
-  const cloud = await startLocalCloud({ rootDir: root, log: (line: string) => console.log(`[local-cloud] ${line}`) });
+  // Spare ports and its own assembly, so the suite runs beside a developer's `npm start`.
+  const cloud = await startLocalCloud({
+    rootDir: root,
+    log: (line: string) => console.log(`[local-cloud] ${line}`),
+    ports: { api: 3900, moto: 4590, opensearch: 9290, stepFunctions: 8390 },
+    cdkOut: resolve(root, 'cdk.out', 'e2e'),
+  });
   project.provide('baseUrl', cloud.url);
   return () => cloud.stop();
 }
