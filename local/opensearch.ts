@@ -225,7 +225,8 @@ export async function startOpenSearch(
     cwd: stateDir(options.rootDir),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  // The launcher logs warnings only, so everything it says is worth passing on; the tail goes into errors.
+  // The launcher logs warnings only, so all of stdout is worth passing on; stderr (stack traces, JVM
+  // errors) only goes into the error thrown when the node does not come up.
   let tail = '';
   let partial = '';
   // The launcher prints this after its own setup (the replica default), which health alone cannot show.
@@ -241,7 +242,9 @@ export async function startOpenSearch(
     }
   };
   child.stdout.on('data', forward);
-  child.stderr.on('data', forward);
+  child.stderr.on('data', (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-8000);
+  });
   let spawnError: Error | undefined;
   child.once('error', (error) => {
     spawnError = error;

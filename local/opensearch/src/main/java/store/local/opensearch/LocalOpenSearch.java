@@ -48,9 +48,14 @@ public final class LocalOpenSearch {
       run(args);
     } catch (Throwable e) {
       // Exit rather than return: a half-built node may have left non-daemon threads running.
-      System.out.println("opensearch failed to start: " + e);
-      e.printStackTrace(System.out);
+      // One line with the causes for the log; the stack trace to stderr, which the starter keeps for its error.
+      StringBuilder line = new StringBuilder("opensearch failed to start: ").append(e);
+      for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+        line.append("; caused by ").append(cause);
+      }
+      System.out.println(line);
       System.out.flush();
+      e.printStackTrace();
       System.exit(1);
     }
   }
