@@ -1,2 +1,53 @@
-// Placeholder until the handler is written; keeps the CDK app synthesizable.
-export const handler = async (): Promise<unknown> => ({ statusCode: 501, body: "" });
+/**
+ * TOKEN authorizer (identity source: Authorization). Valid token: Allow on the whole API with the
+ * caller in the context ({ sub, groups (comma-joined), email }). Bad or expired token: the
+ * `Unauthorized` error that API Gateway turns into a 401.
+ */
+import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import * as z from 'zod';
+import { loadEnv, required } from '#shared/config.ts';
+import { logger } from '#shared/logger.ts';
+import { apiWildcardArn, bearerToken, createTokenVerifier, InvalidTokenError } from '../token-verifier.ts';
+
+const env = loadEnv(
+  z
+    .object({
+      JWT_ISSUER: required(),
+      JWT_AUDIENCE: z.string().optional(),
+      JWKS_URI: z.string().optional(),
+      JWKS_JSON: z.string().optional(),
+    })
+    .refine((e) => e.JWKS_URI || e.JWKS_JSON, 'JWKS_URI or JWKS_JSON is required'),
+);
+
+const verify = createTokenVerifier({
+  issuer: env.JWT_ISSUER,
+  audience: env.JWT_AUDIENCE,
+  jwksUri: env.JWKS_URI || undefined,
+  jwks: env.JWKS_JSON ? JSON.parse(env.JWKS_JSON) : undefined,
+});
+
+export const handler = async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+  const token = bearerToken(event.authorizationToken);
+  if (!token) throw new Error('Unauthorized');
+  let identity: Awaited<ReturnType<typeof verify>>;
+  try {
+    identity = await verify(token);
+  } catch (error) {
+    if (error instanceof InvalidTokenError) {
+      logger.info('token rejected', { reason: error.message });
+      throw new Error('Unauthorized');
+    }
+    throw error;
+  }
+  return {
+    principalId: identity.sub,
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: apiWildcardArn(event.methodArn) },
+      ],
+    },
+    context: { sub: identity.sub, groups: identity.groups.join(','), email: identity.email ?? '' },
+  };
+};

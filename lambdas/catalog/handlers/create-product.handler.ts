@@ -1,2 +1,14 @@
-// Placeholder until the handler is written; keeps the CDK app synthesizable.
-export const handler = async (): Promise<unknown> => ({ statusCode: 501, body: "" });
+/** POST /admin/products (admin): 201 with the product; the server assigns productId and timestamps. */
+import { requireAdmin } from '#shared/auth.ts';
+import { httpHandler, jsonBody } from '#shared/http.ts';
+import { validate } from '#shared/validation.ts';
+import { deps } from '../adapters/wiring.ts';
+import { ProductWriteSchema } from '../domain/product.ts';
+import { createProduct } from '../domain/use-cases.ts';
+
+export const handler = httpHandler(async (event) => {
+  requireAdmin(event);
+  const input = validate(ProductWriteSchema, jsonBody(event), 'product');
+  const product = await createProduct(deps, input);
+  return { status: 201, body: product, headers: { location: `/products/${product.productId}` } };
+});

@@ -1,2 +1,13 @@
-// Placeholder until the handler is written; keeps the CDK app synthesizable.
-export const handler = async (): Promise<unknown> => ({ statusCode: 501, body: "" });
+/** GET /search (public): full text, filters, facets, sorts and cursor pages (API.md, Search). */
+import { httpHandler, queryParams } from '#shared/http.ts';
+import { validate } from '#shared/validation.ts';
+import { productIndex } from '../adapters/wiring.ts';
+import { buildSearchBody, emptySearchResult, SearchQuerySchema, toSearchResult } from '../domain/query.ts';
+
+export const handler = httpHandler(async (event) => {
+  const query = validate(SearchQuerySchema, queryParams(event), 'query');
+  const body = buildSearchBody(query);
+  const response = await (await productIndex()).search(body);
+  // No index yet means nothing was ever indexed: an empty result, not an error.
+  return { status: 200, body: response ? toSearchResult(query, response) : emptySearchResult() };
+});

@@ -1,2 +1,11 @@
-// Placeholder until the handler is written; keeps the CDK app synthesizable.
-export const handler = async (): Promise<unknown> => ({ statusCode: 501, body: "" });
+/** GET /search/suggest?q= (public): up to 10 product names starting with what was typed. */
+import { httpHandler, queryParams } from '#shared/http.ts';
+import { validate } from '#shared/validation.ts';
+import { productIndex } from '../adapters/wiring.ts';
+import { buildSuggestBody, SuggestQuerySchema, toSuggestions } from '../domain/query.ts';
+
+export const handler = httpHandler(async (event) => {
+  const { q } = validate(SuggestQuerySchema, queryParams(event), 'query');
+  const response = await (await productIndex()).search(buildSuggestBody(q), 1000);
+  return { status: 200, body: { suggestions: response ? toSuggestions(response) : [] } };
+});

@@ -1,0 +1,278 @@
+/**
+ * Products table adapter (docs/architecture.md, "Products table"). A product write is one
+ * TransactWriteItems: the product item (conditional on its version) plus one claim item per SKU,
+ * conditional on the SKU being free or already ours, plus deletes of the claims a replace dropped.
+ */
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { decodeCursor, encodeCursor, invalidCursor } from '#shared/cursor.ts';
+import { ConcurrentModificationError, ProductNotFoundError, SkuTakenError } from '../domain/errors.ts';
+import type { ProductPage, ProductRepository, StoredProduct } from '../domain/ports.ts';
+import type { Product } from '../domain/product.ts';
+
+type Item = Record<string, unknown>;
+type TransactItem = NonNullable<
+  ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
+>[number];
+
+export const productKey = (productId: string) => ({ pk: `PRODUCT#${productId}`, sk: 'PRODUCT' });
+export const skuKey = (sku: string) => ({ pk: `SKU#${sku}`, sk: 'SKU' });
+
+const PRODUCT_FIELDS = [
+  'productId',
+  'name',
+  'description',
+  'brand',
+  'category',
+  'images',
+  'attributes',
+  'variants',
+  'rating',
+  'createdAt',
+  'updatedAt',
+] as const;
+
+export function toProductItem(product: Product, version: number): Item {
+  const sortKey = `${product.createdAt}#${product.productId}`;
+  return {
+    ...productKey(product.productId),
+    ...product,
+    version,
+    gsi1pk: `CATEGORY#${product.category}`,
+    gsi1sk: sortKey,
+    gsi2pk: 'PRODUCTS',
+    gsi2sk: sortKey,
+  };
+}
+
+/** Only the API fields: keys, index attributes and the version stay inside the adapter. */
+export function fromProductItem(item: Item): StoredProduct {
+  const product = Object.fromEntries(PRODUCT_FIELDS.map((f) => [f, item[f]])) as Product;
+  return { product, version: Number(item.version ?? 0) };
+}
+
+function claimPut(product: Product, tableName: string): TransactItem[] {
+  return product.variants.map((variant) => ({
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...skuKey(variant.sku),
+        productId: product.productId,
+        name: product.name,
+        price: variant.price,
+        attributes: variant.attributes,
+      },
+      // A SKU belongs to one product: free, or already claimed by this product.
+      ConditionExpression: 'attribute_not_exists(pk) OR productId = :id',
+      ExpressionAttributeValues: { ':id': product.productId },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+  }));
+}
+
+function claimDelete(sku: string, productId: string, tableName: string): TransactItem {
+  return {
+    Delete: {
+      TableName: tableName,
+      Key: skuKey(sku),
+      ConditionExpression: 'attribute_not_exists(pk) OR productId = :id',
+      ExpressionAttributeValues: { ':id': productId },
+    },
+  };
+}
+
+interface CancellationReason {
+  Code?: string;
+  Item?: Record<string, unknown>;
+}
+
+/**
+ * Turns a cancelled transaction into the domain error it means. Item 0 is always the product;
+ * items 1..n are the claims of `skus` in order.
+ */
+function translateCancellation(error: unknown, productId: string, skus: string[]): never {
+  const name = (error as { name?: string }).name;
+  if (name !== 'TransactionCanceledException') throw error;
+  const reasons = ((error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? []).map(
+    (r) => r ?? {},
+  );
+  const taken = reasons
+    .map((reason, i) => ({ reason, sku: skus[i - 1] }))
+    .filter(({ reason, sku }) => sku !== undefined && reason.Code === 'ConditionalCheckFailed')
+    .map(({ reason, sku }) => {
+      const owner = reason.Item?.productId;
+      return typeof owner === 'string' ? { sku: sku as string, productId: owner } : { sku: sku as string };
+    });
+  if (taken.length > 0) throw new SkuTakenError(taken);
+  if (
+    reasons[0]?.Code === 'ConditionalCheckFailed' ||
+    reasons.some((r) => r.Code === 'TransactionConflict')
+  ) {
+    throw new ConcurrentModificationError(productId);
+  }
+  // Some engines omit the reasons; a cancelled product write is then reported as a SKU clash, the
+  // only condition a well-behaved client can trip.
+  if (reasons.length === 0) throw new SkuTakenError(skus.map((sku) => ({ sku })));
+  throw error;
+}
+
+interface ListCursor {
+  pk: string;
+  sk: string;
+  ipk: string;
+  isk: string;
+}
+
+export class DynamoDbProductRepository implements ProductRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(productId: string, options: { consistent?: boolean } = {}): Promise<StoredProduct | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: productKey(productId),
+        ConsistentRead: options.consistent,
+      }),
+    );
+    return Item ? fromProductItem(Item) : undefined;
+  }
+
+  async create(product: Product): Promise<void> {
+    const skus = product.variants.map((v) => v.sku);
+    await this.transact(
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: toProductItem(product, 1),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        ...claimPut(product, this.tableName),
+      ],
+      product.productId,
+      skus,
+    );
+  }
+
+  async replace(next: Product, previous: StoredProduct): Promise<void> {
+    const kept = new Set(next.variants.map((v) => v.sku));
+    const released = previous.product.variants.map((v) => v.sku).filter((sku) => !kept.has(sku));
+    await this.transact(
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: toProductItem(next, previous.version + 1),
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeValues: { ':version': previous.version },
+          },
+        },
+        ...claimPut(next, this.tableName),
+        ...released.map((sku) => claimDelete(sku, next.productId, this.tableName)),
+      ],
+      next.productId,
+      next.variants.map((v) => v.sku),
+    );
+  }
+
+  async delete(previous: StoredProduct): Promise<void> {
+    const { productId } = previous.product;
+    try {
+      await this.transact(
+        [
+          {
+            Delete: {
+              TableName: this.tableName,
+              Key: productKey(productId),
+              ConditionExpression: 'version = :version',
+              ExpressionAttributeValues: { ':version': previous.version },
+            },
+          },
+          ...previous.product.variants.map((v) => claimDelete(v.sku, productId, this.tableName)),
+        ],
+        productId,
+        [],
+      );
+    } catch (error) {
+      // Deleted by someone else between our read and our write: it is gone either way.
+      if (
+        error instanceof ConcurrentModificationError &&
+        !(await this.get(productId, { consistent: true }))
+      ) {
+        throw new ProductNotFoundError(productId);
+      }
+      throw error;
+    }
+  }
+
+  async list(query: { category?: string; limit: number; cursor?: string }): Promise<ProductPage> {
+    const [index, partition] = query.category
+      ? (['gsi1', `CATEGORY#${query.category}`] as const)
+      : (['gsi2', 'PRODUCTS'] as const);
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      IndexName: index,
+      KeyConditionExpression: `${index}pk = :pk`,
+      ExpressionAttributeValues: { ':pk': partition },
+      ScanIndexForward: false,
+      // One extra item tells whether another page exists, so the last page never comes back empty.
+      Limit: query.limit + 1,
+    };
+    if (query.cursor) {
+      const cursor = parseListCursor(query.cursor, partition);
+      input.ExclusiveStartKey = {
+        pk: cursor.pk,
+        sk: cursor.sk,
+        [`${index}pk`]: cursor.ipk,
+        [`${index}sk`]: cursor.isk,
+      };
+    }
+    const { Items = [], LastEvaluatedKey } = await this.db.send(new QueryCommand(input));
+    const page = Items.slice(0, query.limit);
+    const last = page.at(-1);
+    const more = Items.length > query.limit || (LastEvaluatedKey !== undefined && page.length > 0);
+    const result: ProductPage = { items: page.map((item) => fromProductItem(item).product) };
+    if (more && last) {
+      result.nextCursor = encodeCursor({
+        pk: last.pk,
+        sk: last.sk,
+        ipk: last[`${index}pk`],
+        isk: last[`${index}sk`],
+      } satisfies Record<keyof ListCursor, unknown>);
+    }
+    return result;
+  }
+
+  private async transact(items: TransactItem[], productId: string, skus: string[]): Promise<void> {
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      translateCancellation(error, productId, skus);
+    }
+  }
+}
+
+/** A cursor is only valid for the listing that issued it (same index partition). */
+function parseListCursor(cursor: string, partition: string): ListCursor {
+  const value = decodeCursor(cursor) as Partial<Record<keyof ListCursor, unknown>> | null;
+  const valid =
+    typeof value === 'object' &&
+    value !== null &&
+    typeof value.pk === 'string' &&
+    value.pk.startsWith('PRODUCT#') &&
+    value.sk === 'PRODUCT' &&
+    value.ipk === partition &&
+    typeof value.isk === 'string' &&
+    value.isk.length > 0;
+  if (!valid) throw invalidCursor();
+  return value as ListCursor;
+}

@@ -1,0 +1,62 @@
+/**
+ * The local issuer: ES256 JWTs signed with node:crypto, verifiable with the issuer's public JWKS
+ * (which the authorizer gets as JWKS_JSON). Local cloud only.
+ */
+import { createPrivateKey, type JsonWebKey, type KeyObject, randomUUID, sign } from 'node:crypto';
+import * as z from 'zod';
+
+export const DevTokenRequestSchema = z
+  .strictObject({
+    sub: z.string().min(1).max(128),
+    groups: z.array(z.string().min(1).max(64)).max(20).optional(),
+    email: z.email().optional(),
+  })
+  .meta({ id: 'DevTokenRequest' });
+
+export const DevTokenResponseSchema = z.object({ token: z.string() }).meta({ id: 'DevTokenResponse' });
+
+export type DevTokenRequest = z.output<typeof DevTokenRequestSchema>;
+
+export interface Signer {
+  kid: string;
+  key: KeyObject;
+}
+
+/** Reads a private EC P-256 JWK (with `kid`). */
+export function signerFromJwk(jwkJson: string): Signer {
+  const jwk = JSON.parse(jwkJson) as JsonWebKey & { kid?: string };
+  if (!jwk.kid) throw new Error('the issuer JWK has no kid');
+  if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || !jwk.d)
+    throw new Error('the issuer JWK is not a private P-256 key');
+  // Only the key members: createPrivateKey has no use for kid, alg or use.
+  const key = createPrivateKey({
+    key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, d: jwk.d },
+    format: 'jwk',
+  });
+  return { kid: jwk.kid, key };
+}
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+export function mintToken(
+  signer: Signer,
+  claims: DevTokenRequest,
+  options: { issuer: string; audience?: string; ttlSeconds?: number; now?: Date },
+): string {
+  const iat = Math.floor((options.now ?? new Date()).getTime() / 1000);
+  const payload: Record<string, unknown> = {
+    iss: options.issuer,
+    sub: claims.sub,
+    iat,
+    nbf: iat,
+    exp: iat + (options.ttlSeconds ?? 3600),
+    jti: randomUUID(),
+  };
+  if (options.audience) payload.aud = options.audience;
+  if (claims.groups?.length) payload.groups = claims.groups;
+  if (claims.email) payload.email = claims.email;
+  const signingInput = `${b64({ alg: 'ES256', typ: 'JWT', kid: signer.kid })}.${b64(payload)}`;
+  // JWS wants the raw r||s signature (IEEE P1363), not DER.
+  const signature = sign('sha256', Buffer.from(signingInput), { key: signer.key, dsaEncoding: 'ieee-p1363' });
+  return `${signingInput}.${signature.toString('base64url')}`;
+}

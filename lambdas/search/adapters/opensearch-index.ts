@@ -1,0 +1,83 @@
+/**
+ * The search index through the alias (SEARCH_INDEX): versioned writes for the indexer, queries
+ * for the API, and the idempotent creation of the index and its alias.
+ */
+import type { SearchIndexPort } from '../domain/indexing.ts';
+import type { SearchResponseBody } from '../domain/query.ts';
+import type { SearchDocument } from '../domain/search-document.ts';
+import { type IndexSettings, indexDefinition, indexNameFor } from './index-definition.ts';
+import { errorTypeOf, statusOf, type Transport } from './opensearch-transport.ts';
+
+const path = (...parts: string[]) => `/${parts.map(encodeURIComponent).join('/')}`;
+
+export class OpenSearchProductIndex implements SearchIndexPort {
+  constructor(
+    private readonly transport: Transport,
+    private readonly alias: string,
+  ) {}
+
+  async upsert(doc: SearchDocument, version: number): Promise<'applied' | 'stale'> {
+    try {
+      await this.transport.request({
+        method: 'PUT',
+        path: path(this.alias, '_doc', doc.productId),
+        querystring: { version, version_type: 'external' },
+        body: doc as unknown as Record<string, unknown>,
+      });
+      return 'applied';
+    } catch (error) {
+      // version_conflict_engine_exception: the index already holds this version or a newer one.
+      if (statusOf(error) === 409) return 'stale';
+      throw error;
+    }
+  }
+
+  async remove(productId: string, version: number): Promise<'applied' | 'stale' | 'absent'> {
+    const res = await this.transport.request(
+      {
+        method: 'DELETE',
+        path: path(this.alias, '_doc', productId),
+        querystring: { version, version_type: 'external' },
+      },
+      { ignore: [404, 409] },
+    );
+    if (res.statusCode === 409) return 'stale';
+    // A 404 still records the delete's version, so a late replay of an older write loses.
+    if (res.statusCode === 404) return 'absent';
+    return 'applied';
+  }
+
+  /** Runs a search; undefined when the index does not exist yet (nothing was ever indexed). */
+  async search(body: Record<string, unknown>, timeoutMs = 3000): Promise<SearchResponseBody | undefined> {
+    const res = await this.transport.request(
+      { method: 'POST', path: path(this.alias, '_search'), body },
+      { ignore: [404], requestTimeout: timeoutMs, maxRetries: 1 },
+    );
+    if (res.statusCode === 404) return undefined;
+    return res.body as SearchResponseBody;
+  }
+}
+
+/**
+ * Creates `<alias>-v1` with the alias unless the alias exists. Safe to run from many containers
+ * at once: losing the creation race (resource_already_exists_exception) just attaches the alias.
+ */
+export async function ensureIndex(
+  transport: Transport,
+  alias: string,
+  settings: IndexSettings,
+): Promise<void> {
+  const head = await transport.request({ method: 'HEAD', path: path('_alias', alias) }, { ignore: [404] });
+  if (head.statusCode === 200) return;
+  const index = indexNameFor(alias);
+  try {
+    await transport.request({
+      method: 'PUT',
+      path: path(index),
+      body: { ...indexDefinition(settings), aliases: { [alias]: {} } },
+    });
+  } catch (error) {
+    if (errorTypeOf(error) !== 'resource_already_exists_exception') throw error;
+    await transport.request({ method: 'PUT', path: path(index, '_alias', alias) });
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The HTTP layer every API handler shares: a middy stack that gives each response an
+ * `x-request-id` and a content type, and turns every thrown error into a problem+json response.
+ * Handlers stay thin: parse, validate, call the use case, return a `Reply`.
+ */
+import { randomUUID } from 'node:crypto';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { ValidationError } from './errors.ts';
+import { logger } from './logger.ts';
+import { toProblem } from './problem.ts';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface Reply {
+  status: number;
+  /** Serialized as JSON; omitted for 204. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export function header(event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined {
+  const headers = event.headers ?? {};
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === wanted && value !== undefined) return value;
+  }
+  return undefined;
+}
+
+// Remembered per event so the response and the log line of one request carry the same id.
+const requestIds = new WeakMap<object, string>();
+
+/** The gateway's request id, else a caller-supplied one (bounded, printable), else a fresh one. */
+export function requestIdOf(
+  event: Partial<Pick<APIGatewayProxyEvent, 'headers' | 'requestContext'>>,
+): string {
+  const known = requestIds.get(event);
+  if (known) return known;
+  const fromHeader = event.headers ? header({ headers: event.headers }, 'x-request-id') : undefined;
+  const id =
+    event.requestContext?.requestId ||
+    (fromHeader && /^[\w.:-]{1,128}$/.test(fromHeader) ? fromHeader : undefined) ||
+    randomUUID();
+  requestIds.set(event, id);
+  return id;
+}
+
+/** The JSON body, or a 400 for a body that is too large or not JSON. */
+export function jsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): unknown {
+  if (event.body === null || event.body === undefined || event.body === '') {
+    throw new ValidationError('A JSON request body is required.');
+  }
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
+    throw new ValidationError(`The request body exceeds ${MAX_BODY_BYTES / 1024} KB.`);
+  }
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    throw new ValidationError('The request body is not valid JSON.');
+  }
+}
+
+/** Query string parameters with repeated keys joined by commas, so a list param reads one way. */
+export function queryParams(
+  event: Pick<APIGatewayProxyEvent, 'queryStringParameters' | 'multiValueQueryStringParameters'>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(event.queryStringParameters ?? {})) {
+    if (value !== undefined) out[key] = value;
+  }
+  for (const [key, values] of Object.entries(event.multiValueQueryStringParameters ?? {})) {
+    if (values && values.length > 1) out[key] = values.join(',');
+  }
+  return out;
+}
+
+function result(reply: Reply, requestId: string, contentType = 'application/json'): APIGatewayProxyResult {
+  const hasBody = reply.body !== undefined && reply.status !== 204;
+  return {
+    statusCode: reply.status,
+    headers: {
+      ...(hasBody ? { 'content-type': contentType } : {}),
+      ...reply.headers,
+      'x-request-id': requestId,
+    },
+    body: hasBody ? JSON.stringify(reply.body) : '',
+  };
+}
+
+function problemResponses(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  return {
+    onError: (request) => {
+      const requestId = requestIdOf(request.event);
+      const { problem, internal } = toProblem(request.error);
+      if (internal) {
+        logger.error('unhandled error', { requestId, error: request.error as Error });
+      }
+      request.response = result(
+        { status: problem.status, body: problem },
+        requestId,
+        'application/problem+json',
+      );
+    },
+  };
+}
+
+export type HttpFunction = (event: APIGatewayProxyEvent, context: Context) => Promise<Reply>;
+
+/** Wraps a handler function in the shared middy stack. */
+export function httpHandler(fn: HttpFunction) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(problemResponses())
+    .handler(async (event, context) => {
+      const reply = await fn(event, context);
+      return result(reply, requestIdOf(event));
+    });
+}
