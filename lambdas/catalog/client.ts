@@ -10,8 +10,8 @@ import {
   BatchGetCommand,
   type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '#shared/dynamodb.ts';
+  documentClient,
+} from '#shared/dynamodb.ts';
 import { DynamoDbProductRepository, skuKey } from './adapters/dynamodb-product-repository.ts';
 import type { Money, Product } from './domain/product.ts';
 

@@ -3,22 +3,22 @@
  * TransactWriteItems: the product item (conditional on its version) plus one claim item per SKU,
  * conditional on the SKU being free or already ours, plus deletes of the claims a replace dropped.
  */
+
+import { decodeCursor, encodeCursor, invalidCursor } from '#shared/cursor.ts';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { decodeCursor, encodeCursor, invalidCursor } from '#shared/cursor.ts';
+  type TransactWriteCommandInput,
+} from '#shared/dynamodb.ts';
 import { ConcurrentModificationError, ProductNotFoundError, SkuTakenError } from '../domain/errors.ts';
 import type { ProductPage, ProductRepository, StoredProduct } from '../domain/ports.ts';
 import type { Product } from '../domain/product.ts';
 
 type Item = Record<string, unknown>;
-type TransactItem = NonNullable<
-  ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
->[number];
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export const productKey = (productId: string) => ({ pk: `PRODUCT#${productId}`, sk: 'PRODUCT' });
 export const skuKey = (sku: string) => ({ pk: `SKU#${sku}`, sk: 'SKU' });

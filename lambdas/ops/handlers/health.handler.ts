@@ -3,11 +3,9 @@
  * only the read grant the function has) and OpenSearch (cluster health), each with a short
  * timeout. 200 when every part is ok, 503 otherwise.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { createTransport, SearchConnectionEnv } from '#search/adapters/opensearch-transport.ts';
 import { loadEnv, required } from '#shared/config.ts';
-import { documentClient } from '#shared/dynamodb.ts';
+import { documentClient, GetCommand } from '#shared/dynamodb.ts';
 import { httpHandler } from '#shared/http.ts';
 import { logger } from '#shared/logger.ts';
 import { type HealthReport, type PartHealth, summarize } from '../health.ts';

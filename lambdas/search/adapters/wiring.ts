@@ -2,7 +2,6 @@
  * Composition root for the search functions: configuration checked and the transport made once
  * per container.
  */
-import * as z from 'zod';
 import { loadEnv, required } from '#shared/config.ts';
 import { OpenSearchProductIndex } from './opensearch-index.ts';
 import { createTransport, SearchConnectionEnv } from './opensearch-transport.ts';
