@@ -1,0 +1,348 @@
+/**
+ * Stateful resources of a stage: data that outlives deployments (products table, search domain,
+ * user pool) and the plumbing messages travel on (event bus, dead-letter queue). The api stack
+ * receives these objects and grants its functions access to them; nothing here refers back to it.
+ */
+import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { EbsDeviceVolumeType } from 'aws-cdk-lib/aws-ec2';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnResourcePolicy, LogGroup } from 'aws-cdk-lib/aws-logs';
+import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { type Acknowledgment, acknowledge, wildcardResourceFinding } from '../nag.ts';
+import type { Construct } from 'constructs';
+import type { DomainSearchConfig, StageConfig } from '../config/stage-config.ts';
+
+export interface StatefulStackProps extends StackProps {
+  config: StageConfig;
+}
+
+/** Where and how the search functions reach OpenSearch. */
+export type SearchTarget =
+  | { kind: 'local'; endpoint: string; auth: 'none' }
+  | {
+      kind: 'domain';
+      endpoint: string;
+      auth: 'sigv4';
+      domain: opensearch.Domain;
+      domainName: string;
+      /** FGAC master user; the api stack's role-mapping function runs as it. */
+      adminRole: iam.Role;
+      /** Physical name of that function (its log group is granted here, by name). */
+      adminFunctionName: string;
+    };
+
+export class StatefulStack extends Stack {
+  readonly config: StageConfig;
+  readonly productsTable: dynamodb.Table;
+  /** Global secondary indexes of the products table: grants name them instead of `index/*`. */
+  readonly productsIndexNames: readonly string[] = ['gsi1', 'gsi2'];
+  readonly bus: EventBus;
+  readonly indexerDlq: Queue;
+  readonly search: SearchTarget;
+  readonly userPool?: cognito.UserPool;
+  readonly userPoolClient?: cognito.UserPoolClient;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.config = config;
+    const { prefix } = config;
+
+    this.productsTable = new dynamodb.Table(this, 'ProductsTable', {
+      tableName: `${prefix}-products`,
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      // The indexer needs both images: the new one to index, the old one's version to delete.
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: config.pointInTimeRecovery },
+      // KMS-backed (aws/dynamodb): key use shows in CloudTrail, at no key to manage.
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      deletionProtection: config.deletionProtection,
+      removalPolicy: config.removalPolicy,
+    });
+    // gsi1: products of a category, newest first; gsi2: all products, newest first.
+    for (const indexName of this.productsIndexNames) {
+      this.productsTable.addGlobalSecondaryIndex({
+        indexName,
+        partitionKey: { name: `${indexName}pk`, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: `${indexName}sk`, type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+    if (!config.pointInTimeRecovery) {
+      acknowledge(this.productsTable, {
+        id: 'AwsSolutions-DDB3',
+        reason: `Stage ${config.stage} holds disposable data (re-seeded at will); staging and prod enable PITR.`,
+      });
+    }
+
+    this.bus = new EventBus(this, 'Bus', { eventBusName: `${prefix}-bus` });
+
+    this.indexerDlq = new Queue(this, 'IndexerDlq', {
+      queueName: `${prefix}-indexer-dlq`,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // The longest SQS keeps a message: time to find out why a record could not be indexed.
+      retentionPeriod: Duration.days(14),
+      removalPolicy: config.removalPolicy,
+    });
+    acknowledge(this.indexerDlq, {
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This queue is itself a dead-letter destination: the on-failure destination of the indexer's stream event source mapping (not an SQS redrive target, which is what the rule looks for).",
+    });
+    if (config.alarms) {
+      new Alarm(this, 'IndexerDlqAlarm', {
+        alarmName: `${prefix}-indexer-dlq-not-empty`,
+        alarmDescription: 'Stream records the indexer gave up on: search is missing or stale for them.',
+        metric: this.indexerDlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    }
+
+    if (config.search.kind === 'domain') {
+      this.search = this.searchDomain(config, config.search);
+    } else {
+      // SEARCH_AUTH=none: the local cloud's node listens on loopback without security.
+      this.search = { kind: 'local', endpoint: config.search.endpoint, auth: 'none' };
+    }
+
+    if (config.auth.issuer === 'cognito') {
+      const { userPool, client } = this.userPoolFor(config);
+      this.userPool = userPool;
+      this.userPoolClient = client;
+    }
+
+    new CfnOutput(this, 'ProductsTableName', { value: this.productsTable.tableName });
+    new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
+    if (this.userPool && this.userPoolClient) {
+      new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+      new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    }
+  }
+
+  private searchDomain(config: StageConfig, sizing: DomainSearchConfig): SearchTarget {
+    const { prefix } = config;
+    const domainName = `${prefix}-search`;
+    // Built from the name, not the domain's attributes: the access policy and the log resource
+    // policy are properties the domain itself depends on.
+    const domainArn = this.formatArn({ service: 'es', resource: 'domain', resourceName: domainName });
+    const adminFunctionName = `${prefix}-search-role-mapping`;
+
+    // FGAC master user. Fine-grained access control maps IAM roles to OpenSearch roles; the master
+    // user is the one principal mapped from the start (all_access). A dedicated role rather than a
+    // person's: the api stack runs a small custom resource as this role, which maps the indexer
+    // role to a write role and the search roles to a read role (index pattern products*).
+    const adminRole = new iam.Role(this, 'SearchAdminRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `${domainName} fine-grained access control master user`,
+    });
+    const securityApi = `${domainArn}/_plugins/_security/api/*`;
+    const adminLogStreams = this.formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: `/aws/lambda/${adminFunctionName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    adminRole.addToPolicy(
+      new iam.PolicyStatement({ actions: ['es:ESHttpGet', 'es:ESHttpPut', 'es:ESHttpDelete'], resources: [securityApi] }),
+    );
+    adminRole.addToPolicy(
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [adminLogStreams] }),
+    );
+    acknowledge(
+      adminRole,
+      {
+        id: wildcardResourceFinding(this, securityApi),
+        reason: "The security plugin's REST API of this one domain: roles and role mappings are paths below it.",
+      },
+      {
+        id: wildcardResourceFinding(this, adminLogStreams),
+        reason: "Log streams of the role-mapping function's own log group (stream names are made by Lambda).",
+      },
+    );
+
+    const logGroups = {
+      slowSearch: this.domainLogGroup('SearchSlowLogs', `/aws/opensearch/${domainName}/search-slow`, config),
+      slowIndex: this.domainLogGroup('IndexSlowLogs', `/aws/opensearch/${domainName}/index-slow`, config),
+      app: this.domainLogGroup('SearchAppLogs', `/aws/opensearch/${domainName}/application`, config),
+    };
+    // One plain resource policy instead of the custom resource CDK would create for it.
+    const logsPolicy = new CfnResourcePolicy(this, 'SearchLogsResourcePolicy', {
+      policyName: `${domainName}-logs`,
+      policyDocument: this.toJsonString({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'es.amazonaws.com' },
+            Action: ['logs:PutLogEvents', 'logs:CreateLogStream'],
+            Resource: Object.values(logGroups).map((g) => g.logGroupArn),
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': this.account },
+              ArnLike: { 'aws:SourceArn': domainArn },
+            },
+          },
+        ],
+      }),
+    });
+
+    const zoneAware = sizing.availabilityZones > 1;
+    const domain = new opensearch.Domain(this, 'SearchDomain', {
+      domainName,
+      version: opensearch.EngineVersion.OPENSEARCH_2_19,
+      capacity: {
+        dataNodes: sizing.dataNodes,
+        dataNodeInstanceType: sizing.dataNodeInstanceType,
+        ...(sizing.masterNodes > 0
+          ? { masterNodes: sizing.masterNodes, masterNodeInstanceType: sizing.masterNodeInstanceType }
+          : {}),
+        multiAzWithStandbyEnabled: sizing.multiAzWithStandby,
+      },
+      ebs: { volumeSize: sizing.ebsVolumeGiB, volumeType: EbsDeviceVolumeType.GP3 },
+      zoneAwareness: zoneAware
+        ? { enabled: true, availabilityZoneCount: sizing.availabilityZones }
+        : { enabled: false },
+      nodeToNodeEncryption: true,
+      encryptionAtRest: { enabled: true },
+      enforceHttps: true,
+      tlsSecurityPolicy: opensearch.TLSSecurityPolicy.TLS_1_2,
+      fineGrainedAccessControl: { masterUserArn: adminRole.roleArn },
+      logging: {
+        slowSearchLogEnabled: true,
+        slowSearchLogGroup: logGroups.slowSearch,
+        slowIndexLogEnabled: true,
+        slowIndexLogGroup: logGroups.slowIndex,
+        appLogEnabled: true,
+        appLogGroup: logGroups.app,
+      },
+      suppressLogsResourcePolicy: true,
+      enableAutoSoftwareUpdate: true,
+      removalPolicy: config.removalPolicy,
+    });
+    domain.node.addDependency(logsPolicy);
+    // Resource policy: the account's IAM principals may send signed HTTP requests; which of them
+    // actually can is decided by their identity policies (granted in the api stack to exactly the
+    // functions that search or index) and, inside the domain, by FGAC role mapping. Naming the
+    // function roles here instead would make this stack depend on the api stack (a cycle). Set on
+    // the L1 directly: the L2's accessPolicies prop deploys a custom resource to do the same.
+    const cfnDomain = domain.node.defaultChild as opensearch.CfnDomain;
+    cfnDomain.accessPolicies = {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: `arn:${this.partition}:iam::${this.account}:root` },
+          Action: 'es:ESHttp*',
+          Resource: `${domainArn}/*`,
+        },
+      ],
+    };
+
+    const suppressions: Acknowledgment[] = [
+      {
+        id: 'AwsSolutions-OS1',
+        reason:
+          'Reached by Lambda functions outside any VPC, with SigV4-signed requests: a VPC domain would put every search function in a VPC (NAT cost, ENI cold starts) for no gain over IAM + fine-grained access control.',
+      },
+      {
+        id: 'AwsSolutions-OS3',
+        reason:
+          'Callers are Lambda functions whose egress IPs are not fixed, so an IP allowlist cannot apply; every request is SigV4-signed and authorized by IAM, then by FGAC role mapping.',
+      },
+    ];
+    if (sizing.masterNodes === 0) {
+      suppressions.push({
+        id: 'AwsSolutions-OS4',
+        reason: `Stage ${config.stage} runs one small data node for testing; dedicated masters are configured in prod.`,
+      });
+    }
+    if (!zoneAware) {
+      suppressions.push({
+        id: 'AwsSolutions-OS7',
+        reason: `Stage ${config.stage} runs a single node, so there is nothing to spread across zones; prod is zone-aware over three AZs.`,
+      });
+    }
+    acknowledge(domain, ...suppressions);
+
+    new CfnOutput(this, 'SearchUrl', { value: `https://${domain.domainEndpoint}` });
+    return {
+      kind: 'domain',
+      endpoint: `https://${domain.domainEndpoint}`,
+      auth: 'sigv4',
+      domain,
+      domainName,
+      adminRole,
+      adminFunctionName,
+    };
+  }
+
+  private domainLogGroup(id: string, name: string, config: StageConfig): LogGroup {
+    return new LogGroup(this, id, {
+      logGroupName: name,
+      retention: config.logRetention,
+      removalPolicy: config.removalPolicy,
+    });
+  }
+
+  private userPoolFor(config: StageConfig): { userPool: cognito.UserPool; client: cognito.UserPoolClient } {
+    const plus = config.auth.cognitoPlus;
+    const userPool = new cognito.UserPool(this, 'UserPool', {
+      userPoolName: `${config.prefix}-users`,
+      selfSignUpEnabled: true,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      featurePlan: plus ? cognito.FeaturePlan.PLUS : cognito.FeaturePlan.ESSENTIALS,
+      ...(plus ? { standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION } : {}),
+      deletionProtection: config.deletionProtection,
+      removalPolicy: config.removalPolicy,
+    });
+    // Access tokens carry `cognito:groups`; the admin routes require this group.
+    userPool.addGroup('AdminGroup', { groupName: 'admin', description: 'Catalog and store administrators' });
+    const client = userPool.addClient('WebClient', {
+      userPoolClientName: `${config.prefix}-web`,
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
+
+    const suppressions: Acknowledgment[] = [
+      {
+        id: 'AwsSolutions-COG2',
+        reason:
+          'MFA is offered (TOTP, optional) rather than required: shoppers sign up in the checkout flow, where a mandatory second factor costs conversions. Operators enable it on their own accounts.',
+      },
+    ];
+    if (!plus) {
+      suppressions.push({
+        id: 'AwsSolutions-COG8',
+        reason: `Stage ${config.stage} has test users only; the Plus plan (threat protection, priced per MAU) is enabled in prod.`,
+      });
+    }
+    acknowledge(userPool, ...suppressions);
+    return { userPool, client };
+  }
+}
