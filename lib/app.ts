@@ -3,8 +3,8 @@
  * synthesize exactly the same thing.
  */
 import { type App, Tags, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from './nag.ts';
 import { parseStage, type StageConfig, stageConfig } from './config/stage-config.ts';
+import { AwsSolutionsChecks } from './nag.ts';
 import { ApiStack } from './stacks/api-stack.ts';
 import { StatefulStack } from './stacks/stateful-stack.ts';
 
@@ -27,7 +27,8 @@ export function buildStore(app: App): Store {
   };
   // Exports between the stateful and the api stack are the point of the split: CloudFormation then
   // refuses to remove a table or bus the api stack still uses. Stated here, not left to a default.
-  if (app.node.tryGetContext(CROSS_STACK_REFERENCES) === undefined) app.node.setContext(CROSS_STACK_REFERENCES, 'strong');
+  if (app.node.tryGetContext(CROSS_STACK_REFERENCES) === undefined)
+    app.node.setContext(CROSS_STACK_REFERENCES, 'strong');
   const config = stageConfig(parseStage(app.node.tryGetContext('stage')), {
     searchEndpoint: context('searchEndpoint'),
   });

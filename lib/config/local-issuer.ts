@@ -32,7 +32,11 @@ function thumbprint(jwk: JsonWebKey): string {
 function create(file: string): KeyFile {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const publicJwk = publicKey.export({ format: 'jwk' });
-  const keyFile: KeyFile = { kid: thumbprint(publicJwk), privateJwk: privateKey.export({ format: 'jwk' }), publicJwk };
+  const keyFile: KeyFile = {
+    kid: thumbprint(publicJwk),
+    privateJwk: privateKey.export({ format: 'jwk' }),
+    publicJwk,
+  };
   mkdirSync(dirname(file), { recursive: true });
   // Write aside and rename: two synths starting together never read a half-written file.
   const temp = `${file}.${process.pid}.tmp`;

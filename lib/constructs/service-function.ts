@@ -10,9 +10,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { acknowledge } from '../nag.ts';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config/stage-config.ts';
+import { acknowledge } from '../nag.ts';
 
 export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 
@@ -136,7 +136,11 @@ export class ServiceFunction extends Construct {
   bindTable(table: ITable, envVar: string, access: TableAccess, indexNames: readonly string[] = []): this {
     this.fn.addEnvironment(envVar, table.tableName);
     const actions =
-      access === 'read' ? TABLE_READ : access === 'read-write' ? [...TABLE_READ, ...TABLE_WRITE] : access.actions;
+      access === 'read'
+        ? TABLE_READ
+        : access === 'read-write'
+          ? [...TABLE_READ, ...TABLE_WRITE]
+          : access.actions;
     iam.Grant.addToPrincipal({
       grantee: this.fn,
       actions,
@@ -155,4 +159,9 @@ const TABLE_READ = [
   'dynamodb:DescribeTable',
 ];
 /** Item writes; TransactWriteItems is authorized per item by these same actions. */
-const TABLE_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+const TABLE_WRITE = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];

@@ -29,7 +29,7 @@ export const WRITER_ROLE = 'store_writer';
 export const READER_ROLE = 'store_reader';
 
 /** OpenSearch roles: the writer owns the index pattern; the reader searches it and reads cluster health. */
-export function securityRoles(indexPattern: string): Record<string, unknown> {
+export function securityRoles(indexPattern: string): Record<string, Record<string, unknown>> {
   return {
     [WRITER_ROLE]: {
       cluster_permissions: ['cluster_composite_ops', 'cluster_monitor'],

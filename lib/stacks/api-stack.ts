@@ -14,11 +14,11 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import { type Acknowledgment, acknowledge, wildcardResourceFinding } from '../nag.ts';
 import type { Construct } from 'constructs';
 import { loadOrCreateLocalIssuer } from '../config/local-issuer.ts';
 import type { StageConfig } from '../config/stage-config.ts';
 import { PROJECT_ROOT, ServiceFunction } from '../constructs/service-function.ts';
+import { acknowledge, wildcardResourceFinding } from '../nag.ts';
 import type { StatefulStack } from './stateful-stack.ts';
 
 export const CHECKOUT_ASL = resolve(PROJECT_ROOT, 'state-machines/checkout.asl.json');
@@ -46,11 +46,31 @@ export type FunctionId = (typeof FUNCTION_IDS)[number];
 
 /** Function id -> handler entry, physical name suffix, owning service (docs/architecture.md). */
 const FUNCTIONS: Record<FunctionId, { entry: string; name: string; service: string }> = {
-  CreateProduct: { entry: 'lambdas/catalog/handlers/create-product.handler.ts', name: 'create-product', service: 'catalog' },
-  ReplaceProduct: { entry: 'lambdas/catalog/handlers/replace-product.handler.ts', name: 'replace-product', service: 'catalog' },
-  DeleteProduct: { entry: 'lambdas/catalog/handlers/delete-product.handler.ts', name: 'delete-product', service: 'catalog' },
-  GetProduct: { entry: 'lambdas/catalog/handlers/get-product.handler.ts', name: 'get-product', service: 'catalog' },
-  ListProducts: { entry: 'lambdas/catalog/handlers/list-products.handler.ts', name: 'list-products', service: 'catalog' },
+  CreateProduct: {
+    entry: 'lambdas/catalog/handlers/create-product.handler.ts',
+    name: 'create-product',
+    service: 'catalog',
+  },
+  ReplaceProduct: {
+    entry: 'lambdas/catalog/handlers/replace-product.handler.ts',
+    name: 'replace-product',
+    service: 'catalog',
+  },
+  DeleteProduct: {
+    entry: 'lambdas/catalog/handlers/delete-product.handler.ts',
+    name: 'delete-product',
+    service: 'catalog',
+  },
+  GetProduct: {
+    entry: 'lambdas/catalog/handlers/get-product.handler.ts',
+    name: 'get-product',
+    service: 'catalog',
+  },
+  ListProducts: {
+    entry: 'lambdas/catalog/handlers/list-products.handler.ts',
+    name: 'list-products',
+    service: 'catalog',
+  },
   Search: { entry: 'lambdas/search/handlers/search.handler.ts', name: 'search', service: 'search' },
   Suggest: { entry: 'lambdas/search/handlers/suggest.handler.ts', name: 'suggest', service: 'search' },
   Indexer: { entry: 'lambdas/search/handlers/indexer.handler.ts', name: 'indexer', service: 'search' },
@@ -111,7 +131,10 @@ export class ApiStack extends Stack {
     const indexes = stateful.productsIndexNames;
     const search = stateful.search;
 
-    const fn = (fid: FunctionId, extra: { timeout?: Duration; environment?: Record<string, string> } = {}) => {
+    const fn = (
+      fid: FunctionId,
+      extra: { timeout?: Duration; environment?: Record<string, string> } = {},
+    ) => {
       const created = new ServiceFunction(this, fid, { config, ...FUNCTIONS[fid], ...extra });
       this.functions[fid] = created;
       return created;
@@ -127,7 +150,14 @@ export class ApiStack extends Stack {
 
     const searchFn = fn('Search', { environment: { ...searchEnv, SEARCH_INDEX } });
     const suggest = fn('Suggest', { environment: { ...searchEnv, SEARCH_INDEX } });
-    const indexer = fn('Indexer', { timeout: Duration.seconds(60), environment: { ...searchEnv, SEARCH_INDEX } });
+    // A replica per extra data node: every node holds the index, so every node serves searches
+    // (staging's single node gets none, which keeps its cluster green). Read by the indexer when it
+    // creates the index.
+    const replicas = config.search.kind === 'domain' ? config.search.dataNodes - 1 : 0;
+    const indexer = fn('Indexer', {
+      timeout: Duration.seconds(60),
+      environment: { ...searchEnv, SEARCH_INDEX, SEARCH_REPLICAS: String(replicas) },
+    });
     // Health probes the table (DescribeTable) and reads one item; nothing more.
     const health = fn('Health', { environment: searchEnv }).bindTable(table, 'PRODUCTS_TABLE', {
       actions: ['dynamodb:DescribeTable', 'dynamodb:GetItem'],
@@ -147,7 +177,9 @@ export class ApiStack extends Stack {
         maxRecordAge: Duration.hours(24),
         onFailure: new SqsDlq(stateful.indexerDlq),
         // Only products: SKU claims change with them and carry nothing to index.
-        filters: [FilterCriteria.filter({ dynamodb: { Keys: { pk: { S: FilterRule.beginsWith('PRODUCT#') } } } })],
+        filters: [
+          FilterCriteria.filter({ dynamodb: { Keys: { pk: { S: FilterRule.beginsWith('PRODUCT#') } } } }),
+        ],
       }),
     );
 
@@ -189,7 +221,9 @@ export class ApiStack extends Stack {
         description: 'Custom resource: maps function roles to OpenSearch FGAC roles',
       });
       if (mapper.functionName !== search.adminFunctionName) {
-        throw new Error(`role-mapping function is ${mapper.functionName}, the stateful stack granted ${search.adminFunctionName}`);
+        throw new Error(
+          `role-mapping function is ${mapper.functionName}, the stateful stack granted ${search.adminFunctionName}`,
+        );
       }
       new CustomResource(this, 'SearchRoleMappingResource', {
         serviceToken: mapper.fn.functionArn,
@@ -291,11 +325,14 @@ export class ApiStack extends Stack {
     route('/products', 'GET', listProducts, { public: catalogRead });
     route('/search', 'GET', searchFn, { public: 'Public search route: shoppers search without signing in.' });
     route('/search/suggest', 'GET', suggest, { public: 'Public autocomplete route for the search box.' });
-    route('/health', 'GET', health, { public: 'Health check for load balancers and monitors; reveals no data.' });
+    route('/health', 'GET', health, {
+      public: 'Health check for load balancers and monitors; reveals no data.',
+    });
     route('/openapi.json', 'GET', openApi, { public: 'The published API contract, public by design.' });
     if (devToken) {
       route('/dev/token', 'POST', devToken, {
-        public: 'Stage local only: mints tokens from the local issuer for tests and demos; never deployed to AWS.',
+        public:
+          'Stage local only: mints tokens from the local issuer for tests and demos; never deployed to AWS.',
       });
     }
 
@@ -458,7 +495,11 @@ export class ApiStack extends Stack {
       // reader of the template can see. Same file, same substitutions, definition in the template.
       definitionBody: sfn.DefinitionBody.fromString(readFileSync(CHECKOUT_ASL, 'utf8')),
       definitionSubstitutions: { EventBusName: stateful.bus.eventBusName },
-      logs: { destination: logs, level: sfn.LogLevel.ALL, includeExecutionData: config.stepFunctions.includeExecutionData },
+      logs: {
+        destination: logs,
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: config.stepFunctions.includeExecutionData,
+      },
       tracingEnabled: true,
     });
     // events:PutEvents on this one bus, nothing else.

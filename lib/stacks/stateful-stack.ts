@@ -13,9 +13,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnResourcePolicy, LogGroup } from 'aws-cdk-lib/aws-logs';
 import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { type Acknowledgment, acknowledge, wildcardResourceFinding } from '../nag.ts';
 import type { Construct } from 'constructs';
 import type { DomainSearchConfig, StageConfig } from '../config/stage-config.ts';
+import { type Acknowledgment, acknowledge, wildcardResourceFinding } from '../nag.ts';
 
 export interface StatefulStackProps extends StackProps {
   config: StageConfig;
@@ -154,16 +154,23 @@ export class StatefulStack extends Stack {
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
     adminRole.addToPolicy(
-      new iam.PolicyStatement({ actions: ['es:ESHttpGet', 'es:ESHttpPut', 'es:ESHttpDelete'], resources: [securityApi] }),
+      new iam.PolicyStatement({
+        actions: ['es:ESHttpGet', 'es:ESHttpPut', 'es:ESHttpDelete'],
+        resources: [securityApi],
+      }),
     );
     adminRole.addToPolicy(
-      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [adminLogStreams] }),
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [adminLogStreams],
+      }),
     );
     acknowledge(
       adminRole,
       {
         id: wildcardResourceFinding(this, securityApi),
-        reason: "The security plugin's REST API of this one domain: roles and role mappings are paths below it.",
+        reason:
+          "The security plugin's REST API of this one domain: roles and role mappings are paths below it.",
       },
       {
         id: wildcardResourceFinding(this, adminLogStreams),

@@ -1,0 +1,377 @@
+import { readFileSync } from 'node:fs';
+import { Capture, Match } from 'aws-cdk-lib/assertions';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CHECKOUT_ASL, FUNCTION_IDS } from '../../lib/stacks/api-stack.ts';
+import { apiPaths, apiRoutes, resourcesOf, type SynthesizedStage, synthesizeStage } from './support/stage.ts';
+
+/** Logical id of a function (`CreateProduct1A2B3C4D`) -> its properties. */
+function functionsById(s: SynthesizedStage): Map<string, Record<string, unknown>> {
+  const byId = new Map<string, Record<string, unknown>>();
+  for (const [logicalId, fn] of resourcesOf(s.apiJson, 'AWS::Lambda::Function')) {
+    byId.set(logicalId.replace(/[0-9A-F]{8}$/, ''), fn.Properties);
+  }
+  return byId;
+}
+
+function envOf(fn: Record<string, unknown> | undefined): Record<string, unknown> {
+  return (fn?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+}
+
+/** The statements of the DefaultPolicy attached to a function's role. */
+function statementsOf(s: SynthesizedStage, id: string): { Action: string | string[]; Resource: unknown }[] {
+  const policy = resourcesOf(s.apiJson, 'AWS::IAM::Policy').find(([logicalId]) =>
+    logicalId.startsWith(`${id}RoleDefaultPolicy`),
+  );
+  if (!policy) throw new Error(`no policy for ${id}`);
+  return (policy[1].Properties.PolicyDocument as { Statement: never[] }).Statement;
+}
+
+const actionsOf = (s: SynthesizedStage, id: string) =>
+  statementsOf(s, id).flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]));
+
+describe.each(['staging', 'prod'] as const)('api stack, stage %s', (stage) => {
+  let s: SynthesizedStage;
+  beforeAll(async () => {
+    s = await synthesizeStage(stage);
+  });
+
+  it('is named after the stage', () => {
+    expect(s.apiStackName).toBe(`store-${stage}-api`);
+  });
+
+  it('has every function of docs/architecture.md but DevToken, plus the role-mapping custom resource', () => {
+    const ids = [...functionsById(s).keys()].sort();
+    expect(ids).toEqual([...FUNCTION_IDS.filter((id) => id !== 'DevToken'), 'SearchRoleMapping'].sort());
+  });
+
+  it('runs every function on nodejs22.x, arm64, ESM bundles, source maps, explicit log groups', () => {
+    for (const [id, fn] of functionsById(s)) {
+      expect(fn, id).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        FunctionName: expect.stringMatching(new RegExp(`^store-${stage}-`)),
+        LoggingConfig: { LogGroup: { Ref: expect.stringMatching(new RegExp(`^${id}Logs`)) } },
+      });
+      expect(envOf(fn), id).toMatchObject({
+        NODE_OPTIONS: '--enable-source-maps',
+        STAGE: stage,
+        POWERTOOLS_SERVICE_NAME: expect.any(String),
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      });
+      // The role-mapping custom resource runs as the FGAC master role, which it must not alter.
+      if (id !== 'SearchRoleMapping') expect(fn.TracingConfig, id).toEqual({ Mode: 'Active' });
+    }
+    s.api.allResourcesProperties('AWS::Logs::LogGroup', {
+      RetentionInDays: stage === 'prod' ? 180 : 30,
+    });
+  });
+
+  it('gives each function the environment the contract lists', () => {
+    const fns = functionsById(s);
+    const keys = (id: string) =>
+      Object.keys(envOf(fns.get(id)))
+        .filter(
+          (k) => !['NODE_OPTIONS', 'STAGE', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL'].includes(k),
+        )
+        .sort();
+    for (const id of ['CreateProduct', 'ReplaceProduct', 'DeleteProduct', 'GetProduct', 'ListProducts']) {
+      expect(keys(id), id).toEqual(['PRODUCTS_TABLE']);
+    }
+    expect(keys('Search')).toEqual(['SEARCH_AUTH', 'SEARCH_ENDPOINT', 'SEARCH_INDEX']);
+    expect(keys('Suggest')).toEqual(['SEARCH_AUTH', 'SEARCH_ENDPOINT', 'SEARCH_INDEX']);
+    expect(keys('Indexer')).toEqual(['SEARCH_AUTH', 'SEARCH_ENDPOINT', 'SEARCH_INDEX', 'SEARCH_REPLICAS']);
+    expect(keys('Health')).toEqual(['PRODUCTS_TABLE', 'SEARCH_AUTH', 'SEARCH_ENDPOINT']);
+    expect(keys('OpenApi')).toEqual([]);
+    expect(keys('Authorizer')).toEqual(['JWKS_URI', 'JWT_AUDIENCE', 'JWT_ISSUER']);
+
+    const search = envOf(fns.get('Search'));
+    expect(search.SEARCH_AUTH).toBe('sigv4');
+    expect(search.SEARCH_INDEX).toBe('products');
+    expect(JSON.stringify(search.SEARCH_ENDPOINT)).toMatch(/^\{"Fn::Join":\["",\["https:\/\/",/);
+    expect(envOf(fns.get('Indexer')).SEARCH_REPLICAS).toBe(stage === 'prod' ? '2' : '0');
+
+    const auth = envOf(fns.get('Authorizer'));
+    expect(auth.JWT_AUDIENCE).toBe('');
+    const issuer = JSON.stringify(auth.JWT_ISSUER);
+    expect(issuer).toContain('https://cognito-idp.');
+    expect(issuer).toContain('{"Ref":"AWS::Region"}');
+    expect(issuer).toContain('UserPool');
+    expect(JSON.stringify(auth.JWKS_URI)).toContain('/.well-known/jwks.json');
+  });
+
+  it('grants least privilege on the products table', () => {
+    const writes = [
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+    ];
+    for (const id of ['CreateProduct', 'ReplaceProduct', 'DeleteProduct']) {
+      expect(actionsOf(s, id), id).toEqual(
+        expect.arrayContaining([...writes, 'dynamodb:GetItem', 'dynamodb:Query']),
+      );
+    }
+    for (const id of ['GetProduct', 'ListProducts']) {
+      expect(actionsOf(s, id), id).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+      for (const write of writes) expect(actionsOf(s, id), id).not.toContain(write);
+    }
+    expect(
+      actionsOf(s, 'Health')
+        .filter((a) => a.startsWith('dynamodb:'))
+        .sort(),
+    ).toEqual(['dynamodb:DescribeTable', 'dynamodb:GetItem']);
+    for (const id of ['Search', 'Suggest', 'OpenApi', 'Authorizer']) {
+      expect(
+        actionsOf(s, id).filter((a) => a.startsWith('dynamodb:')),
+        id,
+      ).toEqual([]);
+    }
+    // Indexes by name, never `index/*`.
+    const resources = JSON.stringify(statementsOf(s, 'GetProduct'));
+    expect(resources).toContain('/index/gsi1');
+    expect(resources).toContain('/index/gsi2');
+    expect(resources).not.toContain('/index/*');
+  });
+
+  it('lets search readers read and the indexer write the domain, and maps them into FGAC', () => {
+    expect(actionsOf(s, 'Search')).toEqual(expect.arrayContaining(['es:ESHttpGet', 'es:ESHttpPost']));
+    expect(actionsOf(s, 'Search')).not.toContain('es:ESHttpPut');
+    expect(actionsOf(s, 'Health')).not.toContain('es:ESHttpPost');
+    expect(actionsOf(s, 'Indexer')).toEqual(expect.arrayContaining(['es:ESHttpPut', 'es:ESHttpDelete']));
+    const writers = new Capture();
+    const readers = new Capture();
+    s.api.hasResource('Custom::SearchRoleMapping', {
+      Properties: {
+        ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SearchRoleMapping'), 'Arn'] },
+        IndexPattern: 'products*',
+        WriterRoleArns: writers,
+        ReaderRoleArns: readers,
+      },
+    });
+    const roleIds = (c: Capture) =>
+      (c.asArray() as { 'Fn::GetAtt': string[] }[]).map((r) =>
+        r['Fn::GetAtt'][0]?.replace(/Role[0-9A-F]{8}$/, ''),
+      );
+    expect(roleIds(writers)).toEqual(['Indexer']);
+    expect(roleIds(readers)).toEqual(['Search', 'Suggest', 'Health']);
+  });
+
+  it('feeds the indexer from the products stream: batch 100, partial failures, filter, DLQ', () => {
+    s.api.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    const filter = new Capture();
+    s.api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^Indexer') },
+      EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp('StreamArn') },
+      BatchSize: 100,
+      StartingPosition: 'TRIM_HORIZON',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 5,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::ImportValue': Match.stringLikeRegexp('IndexerDlq') } },
+      },
+      FilterCriteria: { Filters: [{ Pattern: filter }] },
+    });
+    expect(JSON.parse(filter.asString())).toEqual({
+      dynamodb: { Keys: { pk: { S: [{ prefix: 'PRODUCT#' }] } } },
+    });
+  });
+
+  it('serves the REST API with Lambda proxy routes, the authorizer on admin routes only', () => {
+    s.api.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+    s.api.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      Name: `store-${stage}-api`,
+      EndpointConfiguration: { Types: ['REGIONAL'] },
+    });
+    const authorizer = Object.keys(s.apiJson.Resources).find((id) => id.startsWith('JwtAuthorizer'));
+    s.api.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'TOKEN',
+      IdentitySource: 'method.request.header.Authorization',
+      AuthorizerResultTtlInSeconds: 300,
+      AuthorizerUri: {
+        'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Authorizer'), 'Arn'] }])],
+      },
+    });
+    const routes = apiRoutes(s.apiJson);
+    const expected: [string, string, boolean][] = [
+      ['POST /admin/products', 'CreateProduct', true],
+      ['PUT /admin/products/{productId}', 'ReplaceProduct', true],
+      ['DELETE /admin/products/{productId}', 'DeleteProduct', true],
+      ['GET /products/{productId}', 'GetProduct', false],
+      ['GET /products', 'ListProducts', false],
+      ['GET /search', 'Search', false],
+      ['GET /search/suggest', 'Suggest', false],
+      ['GET /health', 'Health', false],
+      ['GET /openapi.json', 'OpenApi', false],
+    ];
+    for (const [route, fnId, admin] of expected) {
+      const method = routes.get(route);
+      expect(method, route).toBeDefined();
+      expect(method, route).toMatchObject({
+        AuthorizationType: admin ? 'CUSTOM' : 'NONE',
+        Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' },
+      });
+      expect(JSON.stringify((method?.Integration as { Uri?: unknown } | undefined)?.Uri), route).toContain(
+        `"${fnId}`,
+      );
+      if (admin) expect(method?.AuthorizerId, route).toEqual({ Ref: authorizer });
+      else expect(method?.AuthorizerId, route).toBeUndefined();
+    }
+    const nonCors = [...routes.keys()].filter((r) => !r.startsWith('OPTIONS ')).sort();
+    expect(nonCors).toEqual(expected.map(([r]) => r).sort());
+  });
+
+  it('has no /dev resource or route', () => {
+    expect([...apiPaths(s.apiJson).values()].filter((p) => p.startsWith('/dev'))).toEqual([]);
+    expect(JSON.stringify(s.apiJson)).not.toMatch(/dev\/token|DevToken|DEV_ISSUER_PRIVATE_JWK/);
+  });
+
+  it('answers gateway errors as problem+json with CORS headers', () => {
+    const templates = new Capture();
+    s.api.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'UNAUTHORIZED',
+      StatusCode: '401',
+      ResponseParameters: {
+        'gatewayresponse.header.Content-Type': "'application/problem+json'",
+        'gatewayresponse.header.Access-Control-Allow-Origin': "'*'",
+      },
+      ResponseTemplates: templates,
+    });
+    const body = templates.asObject()['application/json'] as string;
+    // What API Gateway makes of the template, with its variables filled in.
+    const rendered = JSON.parse(
+      body.replace('$context.error.messageString', '"Unauthorized"').replace('$context.requestId', 'r-1'),
+    );
+    expect(rendered).toEqual({
+      type: 'about:blank',
+      title: 'Unauthorized',
+      status: 401,
+      detail: 'Unauthorized',
+      requestId: 'r-1',
+    });
+    for (const type of [
+      'DEFAULT_4XX',
+      'DEFAULT_5XX',
+      'MISSING_AUTHENTICATION_TOKEN',
+      'THROTTLED',
+      'ACCESS_DENIED',
+    ]) {
+      s.api.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        ResponseParameters: Match.objectLike({
+          'gatewayresponse.header.Content-Type': "'application/problem+json'",
+        }),
+      });
+    }
+  });
+
+  it('deploys stage "<stage>" with access logs, execution logs, tracing, throttling and a WAF', () => {
+    s.api.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: stage,
+      TracingEnabled: true,
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      MethodSettings: [
+        Match.objectLike({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+          ThrottlingRateLimit: stage === 'prod' ? 8000 : 200,
+          ThrottlingBurstLimit: stage === 'prod' ? 4000 : 100,
+        }),
+      ],
+    });
+    s.api.hasResourceProperties('AWS::ApiGateway::Account', Match.anyValue());
+    s.api.hasResourceProperties('AWS::WAFv2::WebACL', { Scope: 'REGIONAL', Name: `store-${stage}-api` });
+    s.api.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+  });
+
+  it('outputs ApiUrl', () => {
+    const urlOutputs = Object.keys(s.apiJson.Outputs ?? {}).filter((k) => /ApiUrl/.test(k));
+    expect(urlOutputs).toEqual(['ApiUrl']);
+    expect(JSON.stringify(s.apiJson.Outputs?.ApiUrl?.Value)).toContain('.execute-api.');
+  });
+
+  it('has the checkout state machine: standard, logged, traced, publishing to the bus only', () => {
+    s.api.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: `store-${stage}-checkout`,
+      StateMachineType: 'STANDARD',
+      DefinitionString: readFileSync(CHECKOUT_ASL, 'utf8'),
+      DefinitionSubstitutions: { EventBusName: { 'Fn::ImportValue': Match.stringLikeRegexp('Bus') } },
+      LoggingConfiguration: Match.objectLike({
+        Level: 'ALL',
+        IncludeExecutionData: stage !== 'prod',
+      }),
+      TracingConfiguration: { Enabled: true },
+    });
+    const putEvents = resourcesOf(s.apiJson, 'AWS::IAM::Policy')
+      .filter(([id]) => id.startsWith('CheckoutRole'))
+      .flatMap(
+        ([, p]) =>
+          (p.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement,
+      )
+      .filter((st) => JSON.stringify(st.Action).includes('events:'));
+    expect(putEvents).toEqual([
+      {
+        Action: 'events:PutEvents',
+        Effect: 'Allow',
+        Resource: { 'Fn::ImportValue': expect.stringMatching(/Bus.*Arn/) },
+      },
+    ]);
+  });
+
+  if (stage === 'prod') {
+    it('has alarms on indexer lag and API 5xx', () => {
+      s.api.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'store-prod-indexer-lagging' });
+      s.api.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'store-prod-api-5xx' });
+    });
+  }
+});
+
+/** The ASL's definition substitution for the bus, as written in the file. */
+const EVENT_BUS_PLACEHOLDER = ['$', '{EventBusName}'].join('');
+
+describe('checkout ASL', () => {
+  it('is JSONPath and runs as written, once its substitutions are made', async () => {
+    const text = readFileSync(CHECKOUT_ASL, 'utf8').replaceAll(EVENT_BUS_PLACEHOLDER, 'store-test-bus');
+    const definition = JSON.parse(text) as {
+      QueryLanguage?: string;
+      States: Record<string, { Resource?: string }>;
+    };
+    expect(definition.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
+    const published: unknown[] = [];
+    const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+    const execution = machine.run(
+      { orderId: 'o-1' },
+      {
+        // The context object Step Functions (and the local cloud) gives every execution.
+        context: { Execution: { Name: 'o-1', StartTime: '2026-01-01T00:00:00.000Z' } } as never,
+        overrides: {
+          taskResourceLocalHandlers: {
+            PublishPlaceholder: async (input: unknown) => {
+              published.push(input);
+              return { Entries: [{ EventId: 'e-1' }], FailedEntryCount: 0 };
+            },
+          },
+        },
+      },
+    );
+    await execution.result;
+    expect(published).toEqual([
+      {
+        Entries: [
+          {
+            EventBusName: 'store-test-bus',
+            Source: 'store.checkout',
+            DetailType: 'CheckoutPlaceholder',
+            Detail: { input: { orderId: 'o-1' }, execution: 'o-1', startedAt: expect.any(String) },
+          },
+        ],
+      },
+    ]);
+    // No state switches to JSONata, and no JSONata expression anywhere.
+    expect(text).not.toMatch(/"QueryLanguage"\s*:\s*"JSONata"|\{%/);
+  });
+});

@@ -1,0 +1,170 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { stageConfig } from '../../lib/config/stage-config.ts';
+import { resourcesOf, type SynthesizedStage, synthesizeStage } from './support/stage.ts';
+
+describe.each(['staging', 'prod'] as const)('stateful stack, stage %s', (stage) => {
+  let s: SynthesizedStage;
+  const config = stageConfig(stage);
+  beforeAll(async () => {
+    s = await synthesizeStage(stage);
+  });
+
+  it('is named after the stage', () => {
+    expect(s.statefulStackName).toBe(`store-${stage}-stateful`);
+  });
+
+  it('has the products table: keys, stream, GSIs, on-demand, encryption, PITR', () => {
+    s.stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: `store-${stage}-products`,
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: Match.arrayWith([
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ]),
+      BillingMode: 'PAY_PER_REQUEST',
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: stage === 'prod',
+      GlobalSecondaryIndexes: [1, 2].map((n) => ({
+        IndexName: `gsi${n}`,
+        KeySchema: [
+          { AttributeName: `gsi${n}pk`, KeyType: 'HASH' },
+          { AttributeName: `gsi${n}sk`, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    });
+    s.stateful.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: stage === 'prod' ? 'Retain' : 'Delete',
+    });
+  });
+
+  it('has the event bus and the indexer DLQ (SSE, SSL only)', () => {
+    s.stateful.hasResourceProperties('AWS::Events::EventBus', { Name: `store-${stage}-bus` });
+    s.stateful.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: `store-${stage}-indexer-dlq`,
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1_209_600,
+    });
+    s.stateful.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    s.stateful.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `store-${stage}-indexer-dlq-not-empty`,
+      Threshold: 0,
+    });
+  });
+
+  it('has an OpenSearch 2.19 domain: encrypted, HTTPS only, FGAC with an IAM master role, logs', () => {
+    s.stateful.resourceCountIs('AWS::OpenSearchService::Domain', 1);
+    const domain = resourcesOf(s.statefulJson, 'AWS::OpenSearchService::Domain')[0]?.[1];
+    if (!domain) throw new Error('no domain');
+    const adminRole = Object.keys(s.statefulJson.Resources).find((id) => id.startsWith('SearchAdminRole'));
+    expect(domain.Properties).toMatchObject({
+      DomainName: `store-${stage}-search`,
+      EngineVersion: 'OpenSearch_2.19',
+      NodeToNodeEncryptionOptions: { Enabled: true },
+      EncryptionAtRestOptions: { Enabled: true },
+      DomainEndpointOptions: { EnforceHTTPS: true, TLSSecurityPolicy: 'Policy-Min-TLS-1-2-2019-07' },
+      AdvancedSecurityOptions: {
+        Enabled: true,
+        InternalUserDatabaseEnabled: false,
+        MasterUserOptions: { MasterUserARN: { 'Fn::GetAtt': [adminRole, 'Arn'] } },
+      },
+      LogPublishingOptions: {
+        SEARCH_SLOW_LOGS: { Enabled: true },
+        INDEX_SLOW_LOGS: { Enabled: true },
+        ES_APPLICATION_LOGS: { Enabled: true },
+      },
+    });
+    // Signed requests from the account's principals; their identity policies say which.
+    expect(domain.Properties.AccessPolicies).toMatchObject({
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'es:ESHttp*',
+          Principal: {
+            AWS: {
+              'Fn::Join': [
+                '',
+                ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root'],
+              ],
+            },
+          },
+        },
+      ],
+    });
+    s.stateful.hasResourceProperties('AWS::Logs::ResourcePolicy', {
+      PolicyName: `store-${stage}-search-logs`,
+    });
+  });
+
+  if (stage === 'prod') {
+    it('prod search: 3 data nodes over 3 AZs, dedicated masters, larger EBS', () => {
+      s.stateful.hasResourceProperties('AWS::OpenSearchService::Domain', {
+        ClusterConfig: {
+          InstanceCount: 3,
+          InstanceType: 'r6g.large.search',
+          ZoneAwarenessEnabled: true,
+          ZoneAwarenessConfig: { AvailabilityZoneCount: 3 },
+          DedicatedMasterEnabled: true,
+          DedicatedMasterCount: 3,
+          DedicatedMasterType: 'm6g.large.search',
+          MultiAZWithStandbyEnabled: false,
+        },
+        EBSOptions: { EBSEnabled: true, VolumeSize: 100, VolumeType: 'gp3' },
+      });
+    });
+  } else {
+    it('staging search: one small node, no zone awareness, no dedicated masters', () => {
+      s.stateful.hasResourceProperties('AWS::OpenSearchService::Domain', {
+        ClusterConfig: {
+          InstanceCount: 1,
+          InstanceType: 't3.small.search',
+          ZoneAwarenessEnabled: false,
+          DedicatedMasterEnabled: false,
+          MultiAZWithStandbyEnabled: false,
+        },
+        EBSOptions: { EBSEnabled: true, VolumeSize: 10, VolumeType: 'gp3' },
+      });
+    });
+  }
+
+  it('has the user pool: admin group, app client, strong passwords, plan per stage', () => {
+    s.stateful.hasResourceProperties('AWS::Cognito::UserPool', {
+      UserPoolName: `store-${stage}-users`,
+      Policies: {
+        PasswordPolicy: {
+          MinimumLength: 12,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        },
+      },
+      MfaConfiguration: 'OPTIONAL',
+      UserPoolTier: config.auth.cognitoPlus ? 'PLUS' : 'ESSENTIALS',
+      DeletionProtection: stage === 'prod' ? 'ACTIVE' : 'INACTIVE',
+    });
+    s.stateful.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'admin' });
+    s.stateful.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      ClientName: `store-${stage}-web`,
+      GenerateSecret: false,
+      PreventUserExistenceErrors: 'ENABLED',
+    });
+  });
+
+  it('outputs no key the e2e suite could take for the API URL', () => {
+    const keys = Object.keys(s.statefulJson.Outputs ?? {}).filter((k) => !k.startsWith('ExportsOutput'));
+    expect(keys.filter((k) => /ApiUrl|Endpoint/i.test(k))).toEqual([]);
+  });
+});

@@ -1,0 +1,217 @@
+/**
+ * Synthesizes a stage once for the whole infra run and shares it across test files.
+ *
+ * Vitest runs each file in its own worker, and synthesizing a stage bundles every function with
+ * esbuild (most of the ~10 s a stage takes). The first worker that needs a stage builds it in a
+ * fresh App (`context: { stage }`) with lib/app.ts, exactly as bin/app.ts does, into a cache
+ * directory keyed by the stage and a hash of everything synthesis reads; the other workers wait
+ * for it and read the same cloud assembly. A source change makes a new key, so a stale assembly
+ * is never used.
+ */
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildStore } from '../../../lib/app.ts';
+import type { Stage } from '../../../lib/config/stage-config.ts';
+import { AwsSolutionsChecks } from '../../../lib/nag.ts';
+
+export const ROOT = resolve(import.meta.dirname, '../../..');
+const CACHE = join(ROOT, 'node_modules', '.cache', 'store-infra-tests');
+/** Everything synthesis reads. */
+const INPUTS = [
+  'bin',
+  'lib',
+  'lambdas',
+  'state-machines',
+  'package-lock.json',
+  'cdk.json',
+  'test/infra/support',
+];
+
+export interface NagViolation {
+  ruleName: string;
+  severity: string;
+  constructPaths: string[];
+}
+
+export interface SynthesizedStage {
+  stage: Stage;
+  /** The cloud assembly directory (what `cdk synth` writes to cdk.out). */
+  outdir: string;
+  statefulStackName: string;
+  apiStackName: string;
+  stateful: Template;
+  api: Template;
+  statefulJson: CfnTemplate;
+  apiJson: CfnTemplate;
+  /** cdk-nag AwsSolutions run over the whole app, errors and warnings alike. */
+  nag: NagViolation[];
+  /** The key file the local issuer was created in (stage local). */
+  issuerKeyFile: string;
+}
+
+export interface CfnTemplate {
+  Resources: Record<
+    string,
+    { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }
+  >;
+  Outputs?: Record<string, { Value: unknown }>;
+}
+
+interface Done {
+  stackNames: { stateful: string; api: string };
+  nag: NagViolation[];
+}
+
+function inputsHash(): string {
+  const hash = createHash('sha256');
+  const visit = (path: string) => {
+    if (!existsSync(path)) return;
+    if (statSync(path).isDirectory()) {
+      for (const entry of readdirSync(path).sort()) if (entry !== 'node_modules') visit(join(path, entry));
+    } else {
+      hash.update(relative(ROOT, path)).update('\0').update(readFileSync(path)).update('\0');
+    }
+  };
+  for (const input of INPUTS) visit(join(ROOT, input));
+  return hash.digest('hex').slice(0, 16);
+}
+
+function build(stage: Stage, dir: string, issuerKeyFile: string): void {
+  const staging = `${dir}.tmp-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  // Asset metadata on, as the CDK CLI sets it: the local cloud finds function code through it.
+  const app = new App({
+    outdir: staging,
+    context: { stage, issuerKeyFile, 'aws:cdk:enable-asset-metadata': true },
+  });
+  const store = buildStore(app);
+  // The plugin also runs inside app.synth() and fails it on errors; run directly too, so warnings
+  // are seen and the test can show every finding.
+  const report = new AwsSolutionsChecks().validateScope(app);
+  const nag = report.violations.map((v) => ({
+    ruleName: v.ruleName,
+    severity: v.severity ?? 'error',
+    constructPaths: v.violatingResources.map((r) => r.constructPath ?? r.resourceLogicalId ?? '?'),
+  }));
+  app.synth();
+  const done: Done = { stackNames: { stateful: store.stateful.stackName, api: store.api.stackName }, nag };
+  writeFileSync(join(staging, 'infra-test-done.json'), JSON.stringify(done));
+  renameSync(staging, dir);
+}
+
+async function sleep(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+async function ensureBuilt(stage: Stage, dir: string, issuerKeyFile: string): Promise<void> {
+  const lock = `${dir}.lock`;
+  const deadline = Date.now() + 170_000;
+  while (!existsSync(join(dir, 'infra-test-done.json'))) {
+    try {
+      mkdirSync(lock);
+    } catch {
+      // Someone else is building. A lock older than the longest build is left from a killed run.
+      const lockedAt = statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+      if (Date.now() - lockedAt > 300_000) {
+        rmSync(lock, { recursive: true, force: true });
+      }
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for another worker to synthesize ${stage}`);
+      await sleep(250);
+      continue;
+    }
+    try {
+      if (existsSync(join(dir, 'infra-test-done.json'))) return;
+      // Older assemblies of this stage are dead weight (each holds every bundle).
+      for (const entry of readdirSync(CACHE)) {
+        if (entry.startsWith(`${stage}-`) && !entry.endsWith('.lock') && join(CACHE, entry) !== dir) {
+          rmSync(join(CACHE, entry), { recursive: true, force: true });
+        }
+      }
+      build(stage, dir, issuerKeyFile);
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+}
+
+const loaded = new Map<Stage, Promise<SynthesizedStage>>();
+
+export function synthesizeStage(stage: Stage): Promise<SynthesizedStage> {
+  let found = loaded.get(stage);
+  if (!found) {
+    found = (async () => {
+      mkdirSync(CACHE, { recursive: true });
+      const dir = join(CACHE, `${stage}-${inputsHash()}`);
+      const issuerKeyFile = join(CACHE, 'issuer-key.json');
+      await ensureBuilt(stage, dir, issuerKeyFile);
+      const done = JSON.parse(readFileSync(join(dir, 'infra-test-done.json'), 'utf8')) as Done;
+      const read = (name: string) =>
+        JSON.parse(readFileSync(join(dir, `${name}.template.json`), 'utf8')) as CfnTemplate;
+      const statefulJson = read(done.stackNames.stateful);
+      const apiJson = read(done.stackNames.api);
+      return {
+        stage,
+        outdir: dir,
+        statefulStackName: done.stackNames.stateful,
+        apiStackName: done.stackNames.api,
+        stateful: Template.fromJSON(statefulJson),
+        api: Template.fromJSON(apiJson),
+        statefulJson,
+        apiJson,
+        nag: done.nag,
+        issuerKeyFile,
+      };
+    })();
+    loaded.set(stage, found);
+  }
+  return found;
+}
+
+/** Logical id -> resource, for the resources of one type. */
+export function resourcesOf(
+  template: CfnTemplate,
+  type: string,
+): [string, Required<CfnTemplate['Resources'][string]>][] {
+  return Object.entries(template.Resources)
+    .filter(([, r]) => r.Type === type)
+    .map(([id, r]) => [id, { Properties: {}, Metadata: {}, ...r }]);
+}
+
+/** Full path of every REST API resource (`/admin/products/{productId}`), from the template. */
+export function apiPaths(template: CfnTemplate): Map<string, string> {
+  const resources = Object.fromEntries(resourcesOf(template, 'AWS::ApiGateway::Resource'));
+  const paths = new Map<string, string>();
+  const pathOf = (id: string): string => {
+    const res = resources[id];
+    if (!res) return '';
+    const parent = res.Properties.ParentId as { Ref?: string; 'Fn::GetAtt'?: string[] };
+    return `${parent.Ref ? pathOf(parent.Ref) : ''}/${String(res.Properties.PathPart)}`;
+  };
+  for (const id of Object.keys(resources)) paths.set(id, pathOf(id));
+  return paths;
+}
+
+/** Every method as `VERB /path` -> its properties. */
+export function apiRoutes(template: CfnTemplate): Map<string, Record<string, unknown>> {
+  const paths = apiPaths(template);
+  const routes = new Map<string, Record<string, unknown>>();
+  for (const [, method] of resourcesOf(template, 'AWS::ApiGateway::Method')) {
+    const resourceId = method.Properties.ResourceId as { Ref?: string; 'Fn::GetAtt'?: string[] };
+    const path = resourceId.Ref ? (paths.get(resourceId.Ref) ?? '?') : '/';
+    routes.set(`${String(method.Properties.HttpMethod)} ${path}`, method.Properties);
+  }
+  return routes;
+}
