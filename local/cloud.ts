@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { type Deployment, deploy } from './deploy.ts';
+import { type CustomResource, type Deployment, deploy } from './deploy.ts';
 import { startMoto } from './moto.ts';
 import { startOpenSearch } from './opensearch.ts';
 import { ApiGateway, type Route } from './runtime/api-gateway.ts';
@@ -114,6 +114,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       runtime.register({ ...fn, env });
     }
 
+    for (const resource of deployment.customResources) await runCustomResource(resource, runtime, log);
+
     const stepFunctions = new StepFunctions({
       port: ports.stepFunctions,
       runtime,
@@ -214,6 +216,40 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * Runs a custom resource's Create as CloudFormation would. With the CDK Provider framework the
+ * user's onEvent function is called directly (the framework's job is only the response protocol).
+ */
+async function runCustomResource(resource: CustomResource, runtime: LambdaRuntime, log: Log): Promise<void> {
+  const target = runtime.find(resource.serviceToken);
+  if (!target) throw new Error(`custom resource ${resource.logicalId}: no function ${resource.serviceToken}`);
+  const onEvent = target.env.USER_ON_EVENT_FUNCTION_ARN;
+  const event = {
+    RequestType: 'Create',
+    ServiceToken: resource.serviceToken,
+    ResponseURL: 'http://127.0.0.1/unused',
+    StackId: `arn:aws:cloudformation:${REGION}:123456789012:stack/${resource.stackName}/local`,
+    RequestId: crypto.randomUUID(),
+    LogicalResourceId: resource.logicalId,
+    ResourceType: resource.resourceType,
+    ResourceProperties: { ServiceToken: resource.serviceToken, ...resource.properties },
+  };
+  if (!onEvent) {
+    log(`custom resource ${resource.logicalId}: only CDK Provider-framework resources run locally; skipped`);
+    return;
+  }
+  const started = performance.now();
+  const result = await runtime.invoke(onEvent, event);
+  if (!result.ok) {
+    throw new Error(
+      `custom resource ${resource.logicalId} failed: ${result.error.errorType}: ${result.error.errorMessage}`,
+    );
+  }
+  log(
+    `custom resource ${resource.logicalId} created (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
 }
 
 async function synth(rootDir: string, cdkOut: string, log: Log): Promise<void> {

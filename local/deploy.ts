@@ -23,7 +23,15 @@ import type { MappingDefinition } from './runtime/event-sources.ts';
 import type { FunctionDefinition } from './runtime/lambda-runtime.ts';
 import type { StateMachineDefinition } from './runtime/step-functions.ts';
 import type { Log } from './support.ts';
-import { ACCOUNT, type CfnResource, generatedName, loadAssembly, REGION, Resolver } from './template.ts';
+import {
+  ACCOUNT,
+  type CfnResource,
+  generatedName,
+  LOCAL_CREDENTIALS,
+  loadAssembly,
+  REGION,
+  Resolver,
+} from './template.ts';
 
 export interface Schedule {
   ruleName: string;
@@ -32,8 +40,18 @@ export interface Schedule {
   input?: string;
 }
 
+export interface CustomResource {
+  stackName: string;
+  logicalId: string;
+  resourceType: string;
+  serviceToken: string;
+  properties: Record<string, unknown>;
+}
+
 export interface Deployment {
   stacks: string[];
+  /** Run by the local cloud once its functions are up, in template order, as CloudFormation would. */
+  customResources: CustomResource[];
   tables: string[];
   queues: Map<string, string>;
   buses: string[];
@@ -57,11 +75,20 @@ const INERT =
   /^AWS::(IAM|Logs|CloudWatch|KMS|SSM|CDK|Lambda::Permission|ApiGateway::(Account|Deployment|UsagePlan|ApiKey|RequestValidator|Model)|Cognito|OpenSearchService|WAFv2|XRay)/;
 
 export async function deploy(options: DeployOptions): Promise<Deployment> {
-  const dynamodb = new DynamoDBClient({ endpoint: options.awsEndpoint, region: REGION });
-  const events = new EventBridgeClient({ endpoint: options.awsEndpoint, region: REGION });
+  const dynamodb = new DynamoDBClient({
+    endpoint: options.awsEndpoint,
+    region: REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const events = new EventBridgeClient({
+    endpoint: options.awsEndpoint,
+    region: REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
   const exports = new Map<string, string>();
   const out: Deployment = {
     stacks: [],
+    customResources: [],
     tables: [],
     queues: new Map(),
     buses: [],

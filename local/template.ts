@@ -174,3 +174,6 @@ export class Resolver {
 export function generatedName(stackName: string, logicalId: string, max = 64): string {
   return `${stackName}-${logicalId}`.slice(0, max);
 }
+
+/** moto accepts any credentials; fixed ones keep the SDK from searching the machine for real ones. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };

@@ -17,6 +17,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { sleep } from '../support.ts';
+import { LOCAL_CREDENTIALS } from '../template.ts';
 import { matchesAnyPattern } from './event-filter.ts';
 import type { LambdaRuntime } from './lambda-runtime.ts';
 
@@ -34,6 +35,8 @@ export interface MappingDefinition {
 }
 
 export interface MappingStats {
+  /** What the poller is doing now, for /health when a mapping looks stuck. */
+  phase?: string;
   batches: number;
   records: number;
   failures: number;
@@ -91,7 +94,11 @@ export class StreamPoller extends Poller {
 
   constructor(mapping: MappingDefinition, ctx: Context, endpoint: string) {
     super(mapping, ctx);
-    this.streams = new DynamoDBStreamsClient({ endpoint, region: ctx.region });
+    this.streams = new DynamoDBStreamsClient({
+      endpoint,
+      region: ctx.region,
+      credentials: LOCAL_CREDENTIALS,
+    });
   }
 
   protected async run(): Promise<void> {
@@ -116,6 +123,7 @@ export class StreamPoller extends Poller {
     const backlog: Record<string, unknown>[] = [];
     while (!this.stopped && iterator) {
       if (backlog.length < this.mapping.batchSize) {
+        this.stats.phase = 'GetRecords';
         const page = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
         iterator = page.NextShardIterator;
         for (const record of page.Records ?? []) {
@@ -125,10 +133,12 @@ export class StreamPoller extends Poller {
         }
       }
       if (backlog.length === 0) {
+        this.stats.phase = 'idle';
         await sleep(this.ctx.pollIntervalMs);
         continue;
       }
       const batch = backlog.splice(0, this.mapping.batchSize);
+      this.stats.phase = 'invoke';
       await this.deliver(batch);
     }
   }

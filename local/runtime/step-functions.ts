@@ -9,6 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { LOCAL_CREDENTIALS } from '../template.ts';
 import type { LambdaRuntime } from './lambda-runtime.ts';
 
 export interface StateMachineDefinition {
@@ -58,8 +59,16 @@ export class StepFunctions {
   private server?: Server;
 
   constructor(private readonly options: StepFunctionsOptions) {
-    this.events = new EventBridgeClient({ endpoint: options.awsEndpoint, region: options.region });
-    this.dynamodb = new DynamoDBClient({ endpoint: options.awsEndpoint, region: options.region });
+    this.events = new EventBridgeClient({
+      endpoint: options.awsEndpoint,
+      region: options.region,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    this.dynamodb = new DynamoDBClient({
+      endpoint: options.awsEndpoint,
+      region: options.region,
+      credentials: LOCAL_CREDENTIALS,
+    });
   }
 
   get url(): string {
