@@ -59,8 +59,10 @@ export class OpenSearchProductIndex implements SearchIndexPort {
 }
 
 /**
- * Creates `<alias>-v1` with the alias unless the alias exists. Safe to run from many containers
- * at once: losing the creation race (resource_already_exists_exception) just attaches the alias.
+ * Creates `<alias>-v1` and points the alias at it, unless the alias exists. The alias is added
+ * only once the index's primary shard is started, so a search never reaches an index that cannot
+ * answer yet (it sees no index, which reads as an empty result). Safe to run from many containers
+ * at once: losing the creation race (resource_already_exists_exception) just waits and aliases.
  */
 export async function ensureIndex(
   transport: Transport,
@@ -71,13 +73,14 @@ export async function ensureIndex(
   if (head.statusCode === 200) return;
   const index = indexNameFor(alias);
   try {
-    await transport.request({
-      method: 'PUT',
-      path: path(index),
-      body: { ...indexDefinition(settings), aliases: { [alias]: {} } },
-    });
+    await transport.request({ method: 'PUT', path: path(index), body: indexDefinition(settings) });
   } catch (error) {
     if (errorTypeOf(error) !== 'resource_already_exists_exception') throw error;
-    await transport.request({ method: 'PUT', path: path(index, '_alias', alias) });
   }
+  await transport.request({
+    method: 'GET',
+    path: path('_cluster', 'health', index),
+    querystring: { wait_for_status: 'yellow', timeout: '10s' },
+  });
+  await transport.request({ method: 'PUT', path: path(index, '_alias', alias) });
 }

@@ -32,6 +32,8 @@ export function streamBatchHandler(options: {
   };
   return async (event, context) => {
     await options.prepare?.();
+    // An invocation without records (e.g. `{}` from a deploy-time trigger) only prepares the index.
+    if (!event?.Records?.length) return { batchItemFailures: [] };
     return processPartialResponse(event, recordHandler, processor, context ? { context } : undefined);
   };
 }

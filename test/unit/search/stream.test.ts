@@ -70,4 +70,16 @@ describe('stream batches', () => {
     expect(index.calls.sort()).toEqual(['remove b v5', 'upsert a v1 minPrice=599']);
     expect(prepared).toBe(1);
   });
+
+  it('only prepares the index when invoked without records (a deploy-time warm-up)', async () => {
+    let prepared = 0;
+    const handler = streamBatchHandler({
+      index: async () => new RecordingIndex(),
+      prepare: async () => {
+        prepared++;
+      },
+    });
+    expect(await handler({} as DynamoDBStreamEvent)).toEqual({ batchItemFailures: [] });
+    expect(prepared).toBe(1);
+  });
 });
