@@ -81,7 +81,7 @@ const FUNCTIONS: Record<FunctionId, { entry: string; name: string; service: stri
 };
 
 /** Gateway responses as problem+json. Every type gets its own status so the body never lies about it. */
-const GATEWAY_RESPONSES: [apigw.ResponseType, number, string][] = [
+const GATEWAY_RESPONSES: [apigw.ResponseType, number, string, string?][] = [
   [apigw.ResponseType.BAD_REQUEST_BODY, 400, 'Bad Request'],
   [apigw.ResponseType.BAD_REQUEST_PARAMETERS, 400, 'Bad Request'],
   [apigw.ResponseType.UNAUTHORIZED, 401, 'Unauthorized'],
@@ -91,7 +91,12 @@ const GATEWAY_RESPONSES: [apigw.ResponseType, number, string][] = [
   [apigw.ResponseType.INVALID_SIGNATURE, 403, 'Forbidden'],
   [apigw.ResponseType.WAF_FILTERED, 403, 'Forbidden'],
   // No route uses IAM or API-key auth, so a missing token here always means "no such route".
-  [apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, 404, 'Not Found'],
+  [
+    apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN,
+    404,
+    'Not Found',
+    'No route matches this method and path.',
+  ],
   [apigw.ResponseType.RESOURCE_NOT_FOUND, 404, 'Not Found'],
   [apigw.ResponseType.REQUEST_TOO_LARGE, 413, 'Content Too Large'],
   [apigw.ResponseType.UNSUPPORTED_MEDIA_TYPE, 415, 'Unsupported Media Type'],
@@ -107,8 +112,10 @@ const GATEWAY_RESPONSES: [apigw.ResponseType, number, string][] = [
   [apigw.ResponseType.DEFAULT_5XX, 500, 'Internal Server Error'],
 ];
 
-export function problemTemplate(status: number, title: string): string {
-  return `{"type":"about:blank","title":"${title}","status":${status},"detail":$context.error.messageString,"requestId":"$context.requestId"}`;
+/** `detail` defaults to API Gateway's own message (`$context.error.messageString`, a quoted JSON string). */
+export function problemTemplate(status: number, title: string, detail?: string): string {
+  const detailJson = detail === undefined ? '$context.error.messageString' : JSON.stringify(detail);
+  return `{"type":"about:blank","title":"${title}","status":${status},"detail":${detailJson},"requestId":"$context.requestId"}`;
 }
 
 export interface ApiStackProps extends StackProps {
@@ -420,17 +427,19 @@ export class ApiStack extends Stack {
           "API Gateway's account-level CloudWatch role uses AmazonAPIGatewayPushToCloudWatchLogs, the AWS-maintained policy made for exactly this role.",
       });
     }
-    for (const [type, status, title] of GATEWAY_RESPONSES) {
+    for (const [type, status, title, detail] of GATEWAY_RESPONSES) {
       api.addGatewayResponse(`Gateway${type.responseType}`, {
         type,
         statusCode: String(status),
         responseHeaders: {
-          'Content-Type': "'application/problem+json'",
-          'Access-Control-Allow-Origin': "'*'",
-          'Access-Control-Allow-Headers': "'*'",
+          // Header names are case-insensitive; lower case, so nothing adds a second, default
+          // Content-Type beside this one.
+          'content-type': "'application/problem+json'",
+          'access-control-allow-origin': "'*'",
+          'access-control-allow-headers': "'*'",
           'x-request-id': 'context.requestId',
         },
-        templates: { 'application/json': problemTemplate(status, title) },
+        templates: { 'application/json': problemTemplate(status, title, detail) },
       });
     }
     return api;

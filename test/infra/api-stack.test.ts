@@ -234,8 +234,8 @@ describe.each(['staging', 'prod'] as const)('api stack, stage %s', (stage) => {
       ResponseType: 'UNAUTHORIZED',
       StatusCode: '401',
       ResponseParameters: {
-        'gatewayresponse.header.Content-Type': "'application/problem+json'",
-        'gatewayresponse.header.Access-Control-Allow-Origin': "'*'",
+        'gatewayresponse.header.content-type': "'application/problem+json'",
+        'gatewayresponse.header.access-control-allow-origin': "'*'",
       },
       ResponseTemplates: templates,
     });
@@ -261,7 +261,7 @@ describe.each(['staging', 'prod'] as const)('api stack, stage %s', (stage) => {
       s.api.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
         ResponseType: type,
         ResponseParameters: Match.objectLike({
-          'gatewayresponse.header.Content-Type': "'application/problem+json'",
+          'gatewayresponse.header.content-type': "'application/problem+json'",
         }),
       });
     }
