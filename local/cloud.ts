@@ -3,7 +3,10 @@
  * Streams, SQS, EventBridge), a real OpenSearch node and Node-side emulators of API Gateway,
  * Lambda, Step Functions, event source mappings and schedules.
  */
+import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type CustomResource, type Deployment, deploy } from './deploy.ts';
@@ -219,33 +222,56 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
 }
 
 /**
- * Runs a custom resource's Create as CloudFormation would. With the CDK Provider framework the
- * user's onEvent function is called directly (the framework's job is only the response protocol).
+ * Runs a custom resource's Create as CloudFormation would: the function answers on ResponseURL
+ * (served here for the call). With the CDK Provider framework the user's onEvent function is
+ * called directly, since the framework's only job is that response protocol.
  */
 async function runCustomResource(resource: CustomResource, runtime: LambdaRuntime, log: Log): Promise<void> {
   const target = runtime.find(resource.serviceToken);
   if (!target) throw new Error(`custom resource ${resource.logicalId}: no function ${resource.serviceToken}`);
-  const onEvent = target.env.USER_ON_EVENT_FUNCTION_ARN;
-  const event = {
-    RequestType: 'Create',
-    ServiceToken: resource.serviceToken,
-    ResponseURL: 'http://127.0.0.1/unused',
-    StackId: `arn:aws:cloudformation:${REGION}:123456789012:stack/${resource.stackName}/local`,
-    RequestId: crypto.randomUUID(),
-    LogicalResourceId: resource.logicalId,
-    ResourceType: resource.resourceType,
-    ResourceProperties: { ServiceToken: resource.serviceToken, ...resource.properties },
-  };
-  if (!onEvent) {
-    log(`custom resource ${resource.logicalId}: only CDK Provider-framework resources run locally; skipped`);
-    return;
-  }
   const started = performance.now();
-  const result = await runtime.invoke(onEvent, event);
-  if (!result.ok) {
+  let answered: (response: { Status?: string; Reason?: string }) => void = () => {};
+  const answer = new Promise<{ Status?: string; Reason?: string }>((resolve) => {
+    answered = resolve;
+  });
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      res.writeHead(200).end();
+      try {
+        answered(JSON.parse(Buffer.concat(chunks).toString()));
+      } catch {
+        answered({ Status: 'FAILED', Reason: 'unreadable custom resource response' });
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const event = {
+      RequestType: 'Create',
+      ServiceToken: resource.serviceToken,
+      ResponseURL: `http://127.0.0.1:${port}/response`,
+      StackId: `arn:aws:cloudformation:${REGION}:123456789012:stack/${resource.stackName}/local`,
+      RequestId: randomUUID(),
+      LogicalResourceId: resource.logicalId,
+      ResourceType: resource.resourceType,
+      ResourceProperties: { ServiceToken: resource.serviceToken, ...resource.properties },
+    };
+    const onEvent = target.env.USER_ON_EVENT_FUNCTION_ARN;
+    const result = await runtime.invoke(onEvent ?? resource.serviceToken, event);
+    if (!result.ok) throw new Error(`${result.error.errorType}: ${result.error.errorMessage}`);
+    if (!onEvent) {
+      const response = await answer;
+      if (response.Status !== 'SUCCESS') throw new Error(response.Reason ?? 'FAILED');
+    }
+  } catch (error) {
     throw new Error(
-      `custom resource ${resource.logicalId} failed: ${result.error.errorType}: ${result.error.errorMessage}`,
+      `custom resource ${resource.logicalId} failed: ${error instanceof Error ? error.message : String(error)}`,
     );
+  } finally {
+    server.close();
   }
   log(
     `custom resource ${resource.logicalId} created (${((performance.now() - started) / 1000).toFixed(1)} s)`,

@@ -390,6 +390,11 @@ function unquote(value: string): string {
   return value.replace(/^'(.*)'$/, '$1');
 }
 
+/** Gateway response header values are quoted literals or context variables (`context.requestId`). */
+function headerValue(value: string): string {
+  return /^'.*'$/.test(value) ? unquote(value) : `$${value}`;
+}
+
 function buildApi(resources: Record<string, CfnResource>, r: Resolver): ApiDefinition | undefined {
   const entries = Object.entries(resources);
   const restApi = entries.find(([, res]) => res.Type === 'AWS::ApiGateway::RestApi');
@@ -461,7 +466,7 @@ function buildApi(resources: Record<string, CfnResource>, r: Resolver): ApiDefin
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries((p.ResponseParameters as Record<string, string> | undefined) ?? {})) {
       const name = /^gatewayresponse\.header\.(.+)$/.exec(k)?.[1];
-      if (name) headers[name] = unquote(v);
+      if (name) headers[name] = headerValue(v);
     }
     const templates = Object.entries((p.ResponseTemplates as Record<string, string> | undefined) ?? {});
     const [contentType, template] = templates[0] ?? [];

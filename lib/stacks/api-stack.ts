@@ -166,6 +166,17 @@ export class ApiStack extends Stack {
       environment: { ...searchEnv, SEARCH_INDEX, SEARCH_REPLICAS: String(replicas) },
     });
     // Health probes the table (DescribeTable) and reads one item; nothing more.
+    // Creates the index and alias at deploy time (custom resource below), as the indexer would on
+    // its first batch; the first product write is then searchable as fast as any other.
+    const indexSetup = new ServiceFunction(this, 'SearchIndexSetup', {
+      config,
+      entry: 'lambdas/search/handlers/index-setup.handler.ts',
+      name: 'search-index-setup',
+      service: 'search',
+      timeout: Duration.minutes(2),
+      description: 'Custom resource: creates the products search index and alias',
+      environment: { ...searchEnv, SEARCH_INDEX, SEARCH_REPLICAS: String(replicas) },
+    });
     const health = fn('Health', { environment: searchEnv }).bindTable(table, 'PRODUCTS_TABLE', {
       actions: ['dynamodb:DescribeTable', 'dynamodb:GetItem'],
     });
@@ -190,6 +201,7 @@ export class ApiStack extends Stack {
       }),
     );
 
+    let roleMapping: CustomResource | undefined;
     if (search.kind === 'domain') {
       // OpenSearch REST paths are the IAM resources. Built from the domain's name so the policy and
       // its acknowledgment name the same string. IAM allows the verbs each function needs; which
@@ -214,6 +226,11 @@ export class ApiStack extends Stack {
         ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpDelete'],
         'The indexer creates the versioned index, moves the alias and bulk-writes documents in this one domain; FGAC role store_writer limits it to the products* indices.',
       );
+      allow(
+        indexSetup,
+        ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPut'],
+        'Creates the versioned products index and its alias in this one domain at deploy time; FGAC role store_writer limits it to the products* indices.',
+      );
 
       // Maps the roles above into OpenSearch. Runs as the FGAC master role, whose policy (in the
       // stateful stack) already covers this function's log group, so the function adds none.
@@ -232,17 +249,26 @@ export class ApiStack extends Stack {
           `role-mapping function is ${mapper.functionName}, the stateful stack granted ${search.adminFunctionName}`,
         );
       }
-      new CustomResource(this, 'SearchRoleMappingResource', {
+      roleMapping = new CustomResource(this, 'SearchRoleMappingResource', {
         serviceToken: mapper.fn.functionArn,
         resourceType: 'Custom::SearchRoleMapping',
         properties: {
           Endpoint: search.endpoint,
           IndexPattern: `${SEARCH_INDEX}*`,
-          WriterRoleArns: [indexer.role.roleArn],
+          WriterRoleArns: [indexer.role.roleArn, indexSetup.role.roleArn],
           ReaderRoleArns: [searchFn.role.roleArn, suggest.role.roleArn, health.role.roleArn],
         },
       });
     }
+
+    const searchIndex = new CustomResource(this, 'SearchIndex', {
+      serviceToken: indexSetup.fn.functionArn,
+      resourceType: 'Custom::SearchIndex',
+      // A new mapping version (index name) re-runs the setup on deploy.
+      properties: { Alias: SEARCH_INDEX, Index: `${SEARCH_INDEX}-v1`, Replicas: replicas },
+    });
+    // In a domain the setup role can write only once FGAC maps it.
+    if (roleMapping) searchIndex.node.addDependency(roleMapping);
 
     // Auth: one JWT path. Deployed stages trust the Cognito pool; stage local its own issuer.
     const authorizerEnv: Record<string, string> = {};

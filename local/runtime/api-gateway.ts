@@ -337,35 +337,29 @@ export class ApiGateway {
     res: ServerResponse,
     type: string,
     requestId: string,
-    message?: string,
+    text?: string,
     status?: number,
   ): void {
     const family = (status ?? DEFAULT_STATUS[type] ?? 500) >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX';
     const configured = this.options.api.gatewayResponses[type] ?? this.options.api.gatewayResponses[family];
     const statusCode =
       this.options.api.gatewayResponses[type]?.statusCode ?? status ?? DEFAULT_STATUS[type] ?? 500;
-    const text = message ?? DEFAULT_MESSAGE[type] ?? 'Error';
-    const headers: Record<string, string> = {
-      'x-amzn-requestid': requestId,
-      'x-amzn-errortype': type,
-      ...(configured?.headers ?? {}),
-    };
-    let body = JSON.stringify({ message: text });
-    if (configured?.template !== undefined) {
-      body = configured.template
-        .replaceAll('$context.error.messageString', JSON.stringify(text))
-        .replaceAll('$context.error.message', text)
+    const message = text ?? DEFAULT_MESSAGE[type] ?? 'Error';
+    const substitute = (value: string) =>
+      value
+        .replaceAll('$context.error.messageString', JSON.stringify(message))
+        .replaceAll('$context.error.message', message)
         .replaceAll('$context.error.responseType', type)
         .replaceAll('$context.requestId', requestId)
-        .replaceAll('$context.extendedRequestId', requestId)
-        .replaceAll('$context.httpMethod', '')
-        .replace(/\$context\.status|\$statusCode/g, String(statusCode));
-      headers['content-type'] ??= 'application/json';
-    } else {
-      headers['content-type'] = 'application/json';
+        .replaceAll('$context.extendedRequestId', requestId);
+    const headers: Record<string, string> = { 'x-amzn-requestid': requestId, 'x-amzn-errortype': type };
+    // Header names are case-insensitive; the template's spelling must not add a second content-type.
+    for (const [name, value] of Object.entries(configured?.headers ?? {})) {
+      headers[name.toLowerCase()] = substitute(value);
     }
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
-      headers['content-type'] = 'application/json';
+    const body =
+      configured?.template === undefined ? JSON.stringify({ message }) : substitute(configured.template);
+    headers['content-type'] ??= 'application/json';
     res.writeHead(statusCode, headers);
     res.end(body);
   }

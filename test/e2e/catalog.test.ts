@@ -1,5 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, client, type Problem, productBody, shopperToken, uniqueSku, uniqueWord } from './support/fixtures.ts';
+import {
+  adminToken,
+  client,
+  type Problem,
+  productBody,
+  shopperToken,
+  uniqueSku,
+  uniqueWord,
+} from './support/fixtures.ts';
 
 interface Product {
   productId: string;
@@ -27,18 +35,31 @@ describe('catalog: admin writes, public reads', () => {
     expect(created.headers.get('x-request-id')).toBeTruthy();
     const { productId } = created.body;
     expect(productId).toEqual(expect.any(String));
-    expect(created.body).toMatchObject({ name: body.name, category: 'testing', rating: { average: 0, count: 0 } });
+    expect(created.body).toMatchObject({
+      name: body.name,
+      category: 'testing',
+      rating: { average: 0, count: 0 },
+    });
 
     const read = await client.request<Product>('GET', `/products/${productId}`);
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ productId, name: body.name, variants: body.variants });
 
-    const replacement = { ...body, name: `${body.name} v2`, variants: [{ ...body.variants[0], price: { amount: 2599, currency: 'USD' } }] };
-    const replaced = await client.request<Product>('PUT', `/admin/products/${productId}`, { token: admin, body: replacement });
+    const replacement = {
+      ...body,
+      name: `${body.name} v2`,
+      variants: [{ ...body.variants[0], price: { amount: 2599, currency: 'USD' } }],
+    };
+    const replaced = await client.request<Product>('PUT', `/admin/products/${productId}`, {
+      token: admin,
+      body: replacement,
+    });
     expect(replaced.status).toBe(200);
     expect(replaced.body.name).toBe(replacement.name);
     expect(replaced.body.createdAt).toBe(created.body.createdAt);
-    expect((await client.request<Product>('GET', `/products/${productId}`)).body.variants[0]?.price.amount).toBe(2599);
+    expect(
+      (await client.request<Product>('GET', `/products/${productId}`)).body.variants[0]?.price.amount,
+    ).toBe(2599);
 
     const deleted = await client.request('DELETE', `/admin/products/${productId}`, { token: admin });
     expect(deleted.status).toBe(204);
@@ -50,15 +71,23 @@ describe('catalog: admin writes, public reads', () => {
 
   it('answers 404 for unknown products on read, replace and delete', async () => {
     expect((await client.request('GET', '/products/does-not-exist')).status).toBe(404);
-    expect((await client.request('PUT', '/admin/products/does-not-exist', { token: admin, body: productBody() })).status).toBe(404);
-    expect((await client.request('DELETE', '/admin/products/does-not-exist', { token: admin })).status).toBe(404);
+    expect(
+      (await client.request('PUT', '/admin/products/does-not-exist', { token: admin, body: productBody() }))
+        .status,
+    ).toBe(404);
+    expect((await client.request('DELETE', '/admin/products/does-not-exist', { token: admin })).status).toBe(
+      404,
+    );
   });
 
   it('lists a category newest first with cursor pagination', async () => {
     const category = `cat-${uniqueWord(6)}`;
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const res = await client.request<Product>('POST', '/admin/products', { token: admin, body: productBody({ category }) });
+      const res = await client.request<Product>('POST', '/admin/products', {
+        token: admin,
+        body: productBody({ category }),
+      });
       expect(res.status).toBe(201);
       ids.push(res.body.productId);
     }
@@ -67,7 +96,10 @@ describe('catalog: admin writes, public reads', () => {
     let pages = 0;
     do {
       const query = new URLSearchParams({ category, limit: '2', ...(cursor ? { cursor } : {}) });
-      const page = await client.request<{ items: Product[]; nextCursor?: string }>('GET', `/products?${query}`);
+      const page = await client.request<{ items: Product[]; nextCursor?: string }>(
+        'GET',
+        `/products?${query}`,
+      );
       expect(page.status).toBe(200);
       expect(page.body.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.body.items.map((p) => p.productId));
@@ -99,7 +131,9 @@ describe('catalog: admin writes, public reads', () => {
     // Replacing the first product with another SKU releases the old one.
     const replaced = await client.request('PUT', `/admin/products/${first.body.productId}`, {
       token: admin,
-      body: productBody({ variants: [{ sku: uniqueSku(), attributes: {}, price: { amount: 100, currency: 'USD' } }] }),
+      body: productBody({
+        variants: [{ sku: uniqueSku(), attributes: {}, price: { amount: 100, currency: 'USD' } }],
+      }),
     });
     expect(replaced.status).toBe(200);
     const reuse = await client.request('POST', '/admin/products', {
@@ -127,24 +161,46 @@ describe('catalog: auth', () => {
   });
 
   it('403 for a shopper deleting, 401 without a token replacing', async () => {
-    const created = await client.request<Product>('POST', '/admin/products', { token: admin, body: productBody() });
-    expect((await client.request('DELETE', `/admin/products/${created.body.productId}`, { token: shopper })).status).toBe(403);
-    expect((await client.request('PUT', `/admin/products/${created.body.productId}`, { body: productBody() })).status).toBe(401);
+    const created = await client.request<Product>('POST', '/admin/products', {
+      token: admin,
+      body: productBody(),
+    });
+    expect(
+      (await client.request('DELETE', `/admin/products/${created.body.productId}`, { token: shopper }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await client.request('PUT', `/admin/products/${created.body.productId}`, { body: productBody() }))
+        .status,
+    ).toBe(401);
     expect((await client.request('GET', `/products/${created.body.productId}`)).status).toBe(200);
   });
 });
 
 describe('catalog: bad input is a 400 problem with paths, and writes nothing', () => {
   const sku = uniqueSku('BAD');
-  const valid = () => productBody({ variants: [{ sku, attributes: {}, price: { amount: 500, currency: 'USD' } }] });
+  const valid = () =>
+    productBody({ variants: [{ sku, attributes: {}, price: { amount: 500, currency: 'USD' } }] });
   const cases: [string, () => { rawBody?: string; body?: unknown }, string | undefined][] = [
     ['malformed JSON', () => ({ rawBody: '{"name": "x",' }), undefined],
     ['wrong type', () => ({ body: { ...valid(), name: 42 } }), 'name'],
     ['missing field', () => ({ body: { ...valid(), category: undefined } }), 'category'],
     ['unknown field', () => ({ body: { ...valid(), colour: 'red' } }), undefined],
     ['server-owned field', () => ({ body: { ...valid(), productId: 'mine' } }), undefined],
-    ['negative price', () => ({ body: { ...valid(), variants: [{ sku, attributes: {}, price: { amount: -1, currency: 'USD' } }] } }), 'variants.0.price.amount'],
-    ['fractional price', () => ({ body: { ...valid(), variants: [{ sku, attributes: {}, price: { amount: 9.99, currency: 'USD' } }] } }), 'variants.0.price.amount'],
+    [
+      'negative price',
+      () => ({
+        body: { ...valid(), variants: [{ sku, attributes: {}, price: { amount: -1, currency: 'USD' } }] },
+      }),
+      'variants.0.price.amount',
+    ],
+    [
+      'fractional price',
+      () => ({
+        body: { ...valid(), variants: [{ sku, attributes: {}, price: { amount: 9.99, currency: 'USD' } }] },
+      }),
+      'variants.0.price.amount',
+    ],
     ['no variants', () => ({ body: { ...valid(), variants: [] } }), 'variants'],
     ['oversized body', () => ({ body: { ...valid(), description: 'x'.repeat(70 * 1024) } }), undefined],
   ];
@@ -162,6 +218,8 @@ describe('catalog: bad input is a 400 problem with paths, and writes nothing', (
   });
 
   it('left the SKU unclaimed after every rejected write', async () => {
-    expect((await client.request('POST', '/admin/products', { token: admin, body: valid() })).status).toBe(201);
+    expect((await client.request('POST', '/admin/products', { token: admin, body: valid() })).status).toBe(
+      201,
+    );
   });
 });

@@ -17,7 +17,9 @@ const root = resolve(import.meta.dirname, '../..');
 function localstackUrl(): string {
   const outputsFile = resolve(root, 'cdk.out/localstack-outputs.json');
   if (!existsSync(outputsFile)) {
-    throw new Error('E2E_TARGET=localstack needs `npm run localstack:deploy` first (cdk.out/localstack-outputs.json)');
+    throw new Error(
+      'E2E_TARGET=localstack needs `npm run localstack:deploy` first (cdk.out/localstack-outputs.json)',
+    );
   }
   const outputs = JSON.parse(readFileSync(outputsFile, 'utf8')) as Record<string, Record<string, string>>;
   for (const stack of Object.values(outputs)) {

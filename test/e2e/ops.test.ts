@@ -3,7 +3,10 @@ import { client } from './support/fixtures.ts';
 
 describe('operations', () => {
   it('reports health of every part', async () => {
-    const res = await client.request<{ status: string; parts: Record<string, { status: string }> }>('GET', '/health');
+    const res = await client.request<{ status: string; parts: Record<string, { status: string }> }>(
+      'GET',
+      '/health',
+    );
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('ok');
     expect(res.body.parts.dynamodb?.status).toBe('ok');
@@ -11,7 +14,10 @@ describe('operations', () => {
   });
 
   it('serves the OpenAPI document generated from the schemas', async () => {
-    const res = await client.request<{ openapi: string; paths: Record<string, unknown> }>('GET', '/openapi.json');
+    const res = await client.request<{ openapi: string; paths: Record<string, unknown> }>(
+      'GET',
+      '/openapi.json',
+    );
     expect(res.status).toBe(200);
     expect(res.body.openapi).toMatch(/^3\./);
     expect(Object.keys(res.body.paths)).toEqual(

@@ -35,7 +35,10 @@ async function search(params: Record<string, string>) {
 }
 
 async function create(overrides: Parameters<typeof productBody>[0]) {
-  const res = await client.request<{ productId: string }>('POST', '/admin/products', { token: admin, body: productBody(overrides) });
+  const res = await client.request<{ productId: string }>('POST', '/admin/products', {
+    token: admin,
+    body: productBody(overrides),
+  });
   expect(res.status).toBe(201);
   return res.body.productId;
 }
@@ -48,7 +51,10 @@ describe('search follows the catalog through the stream', () => {
   it('makes a new product searchable within 2 s', async () => {
     const word = uniqueWord();
     const productId = await create({ name: `${word} Espresso Machine` });
-    const lag = await eventually(async () => (await search({ q: word })).items.some((i) => i.productId === productId), 2000);
+    const lag = await eventually(
+      async () => (await search({ q: word })).items.some((i) => i.productId === productId),
+      2000,
+    );
     console.log(`index lag: product write -> searchable in ${lag.toFixed(3)} s`);
     expect(lag).toBeLessThan(2);
   });
@@ -68,16 +74,27 @@ describe('search follows the catalog through the stream', () => {
     const before = uniqueWord();
     const after = uniqueWord();
     const body = productBody({ name: `${before} Lamp` });
-    const res = await client.request<{ productId: string }>('POST', '/admin/products', { token: admin, body });
+    const res = await client.request<{ productId: string }>('POST', '/admin/products', {
+      token: admin,
+      body,
+    });
     const { productId } = res.body;
     await eventually(async () => (await search({ q: before })).total === 1);
 
-    const put = await client.request('PUT', `/admin/products/${productId}`, { token: admin, body: { ...body, name: `${after} Lamp` } });
+    const put = await client.request('PUT', `/admin/products/${productId}`, {
+      token: admin,
+      body: { ...body, name: `${after} Lamp` },
+    });
     expect(put.status).toBe(200);
-    await eventually(async () => (await search({ q: after })).items.some((i) => i.productId === productId), 2000);
+    await eventually(
+      async () => (await search({ q: after })).items.some((i) => i.productId === productId),
+      2000,
+    );
     expect((await search({ q: before })).items.some((i) => i.productId === productId)).toBe(false);
 
-    expect((await client.request('DELETE', `/admin/products/${productId}`, { token: admin })).status).toBe(204);
+    expect((await client.request('DELETE', `/admin/products/${productId}`, { token: admin })).status).toBe(
+      204,
+    );
     await eventually(async () => (await search({ q: after })).total === 0, 2000);
   });
 });
@@ -146,7 +163,14 @@ describe('filters, facets, sorts and pages', () => {
   });
 
   it('rejects bad parameters with 400', async () => {
-    for (const query of ['sort=cheapest', 'minPrice=-5', 'minPrice=abc', 'limit=500', 'minRating=9', 'cursor=%%%']) {
+    for (const query of [
+      'sort=cheapest',
+      'minPrice=-5',
+      'minPrice=abc',
+      'limit=500',
+      'minRating=9',
+      'cursor=%%%',
+    ]) {
       const res = await client.request('GET', `/search?${query}`);
       expect(res.status, query).toBe(400);
     }

@@ -42,7 +42,11 @@ export async function shopperToken(sub = 'e2e-shopper'): Promise<string> {
 }
 
 /** Polls `probe` until it returns true; resolves with the seconds it took, or throws after `timeoutMs`. */
-export async function eventually(probe: () => Promise<boolean>, timeoutMs = 5000, intervalMs = 50): Promise<number> {
+export async function eventually(
+  probe: () => Promise<boolean>,
+  timeoutMs = 5000,
+  intervalMs = 50,
+): Promise<number> {
   const started = performance.now();
   while (performance.now() - started < timeoutMs) {
     if (await probe()) return (performance.now() - started) / 1000;
