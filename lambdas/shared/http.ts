@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { ValidationError } from './errors.ts';
-import { logger } from './logger.ts';
 import { toProblem } from './problem.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -89,14 +88,18 @@ function result(reply: Reply, requestId: string, contentType = 'application/json
   };
 }
 
+/** The logger is loaded on the first unexpected error: a request that succeeds never pays for it. */
+async function logUnexpected(requestId: string, error: unknown): Promise<void> {
+  const { logger } = await import('./logger.ts');
+  logger.error('unhandled error', { requestId, error: error as Error });
+}
+
 function problemResponses(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   return {
-    onError: (request) => {
+    onError: async (request) => {
       const requestId = requestIdOf(request.event);
       const { problem, internal } = toProblem(request.error);
-      if (internal) {
-        logger.error('unhandled error', { requestId, error: request.error as Error });
-      }
+      if (internal) await logUnexpected(requestId, request.error);
       request.response = result(
         { status: problem.status, body: problem },
         requestId,
