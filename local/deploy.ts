@@ -349,6 +349,17 @@ export async function deploy(options: DeployOptions): Promise<Deployment> {
           break;
         }
         default:
+          if (res.Type.startsWith('Custom::') || res.Type === 'AWS::CloudFormation::CustomResource') {
+            const { ServiceToken, ...properties } = r.resolve<Record<string, unknown>>(p);
+            out.customResources.push({
+              stackName: stack.stackName,
+              logicalId: id,
+              resourceType: res.Type,
+              serviceToken: String(ServiceToken),
+              properties,
+            });
+            break;
+          }
           if (
             !INERT.test(res.Type) &&
             !/^AWS::(DynamoDB::Table|SQS::Queue(Policy)?|Events::EventBus|ApiGateway::|Lambda::Function)/.test(

@@ -9,6 +9,8 @@ import type { TestProject } from 'vitest/node';
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The AWS endpoint the store's functions use (moto or LocalStack), for tests that count AWS calls. */
+    awsEndpoint: string;
   }
 }
 
@@ -31,10 +33,12 @@ function localstackUrl(): string {
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   if (process.env.E2E_BASE_URL) {
     project.provide('baseUrl', process.env.E2E_BASE_URL);
+    project.provide('awsEndpoint', process.env.E2E_AWS_ENDPOINT ?? 'http://127.0.0.1:4566');
     return undefined;
   }
   if (process.env.E2E_TARGET === 'localstack') {
     project.provide('baseUrl', localstackUrl());
+    project.provide('awsEndpoint', process.env.E2E_AWS_ENDPOINT ?? 'http://localhost:4566');
     return undefined;
   }
   const { startLocalCloud } = await import('../../local/cloud.ts');
@@ -46,5 +50,6 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     cdkOut: resolve(root, 'cdk.out', 'e2e'),
   });
   project.provide('baseUrl', cloud.url);
+  project.provide('awsEndpoint', `http://127.0.0.1:${cloud.ports.moto}`);
   return () => cloud.stop();
 }
