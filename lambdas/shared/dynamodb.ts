@@ -1,18 +1,11 @@
 /**
- * The DynamoDB document client and the commands the adapters use, loaded once per container.
- * The SDK picks up AWS_REGION and, for the local cloud, AWS_ENDPOINT_URL by itself.
- *
- * The SDK is CommonJS and stays outside the bundle (the Lambda runtime provides it). Loading it
- * with `require` rather than `import` skips Node's ESM-to-CommonJS interop pass over the SDK's
- * large files: about 30 ms less cold start per function, measured with the bundle benchmark.
+ * The DynamoDB document client and the commands the adapters use, made once per container (see
+ * `dynamodb-client.ts` for why the SDK is loaded with `require`).
  */
-import { createRequire } from 'node:module';
-import type * as ClientModule from '@aws-sdk/client-dynamodb';
 import type * as LibModule from '@aws-sdk/lib-dynamodb';
+import { dynamoDbClient, requireSdk } from './dynamodb-client.ts';
 
-const require = createRequire(import.meta.url);
-const { DynamoDBClient } = require('@aws-sdk/client-dynamodb') as typeof ClientModule;
-const lib = require('@aws-sdk/lib-dynamodb') as typeof LibModule;
+const lib = requireSdk('@aws-sdk/lib-dynamodb') as typeof LibModule;
 
 export const { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } = lib;
 export type {
@@ -25,7 +18,7 @@ export type {
 let client: LibModule.DynamoDBDocumentClient | undefined;
 
 export function documentClient(): LibModule.DynamoDBDocumentClient {
-  client ??= lib.DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  client ??= lib.DynamoDBDocumentClient.from(dynamoDbClient(), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return client;

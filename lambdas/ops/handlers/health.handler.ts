@@ -5,13 +5,12 @@
  */
 import { createTransport, SearchConnectionEnv } from '#search/adapters/opensearch-transport.ts';
 import { loadEnv, required } from '#shared/config.ts';
-import { documentClient, GetCommand } from '#shared/dynamodb.ts';
+import { dynamoDbClient, GetItemCommand } from '#shared/dynamodb-client.ts';
 import { httpHandler } from '#shared/http.ts';
-import { logger } from '#shared/logger.ts';
 import { type HealthReport, type PartHealth, summarize } from '../health.ts';
 
 const env = loadEnv(SearchConnectionEnv.extend({ PRODUCTS_TABLE: required() }));
-const db = documentClient();
+const db = dynamoDbClient();
 const transport = createTransport(env);
 transport.catch(() => undefined);
 
@@ -23,6 +22,8 @@ async function probe(name: string, check: () => Promise<void>): Promise<PartHeal
     await check();
     return { status: 'ok', latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
+    // Loaded on a failure only: a healthy probe never pays for the logger.
+    const { logger } = await import('#shared/logger.ts');
     logger.warn('health probe failed', { part: name, error: error as Error });
     return { status: 'down', latencyMs: Math.round(performance.now() - started) };
   }
@@ -32,7 +33,10 @@ export const handler = httpHandler(async () => {
   const [dynamodb, search] = await Promise.all([
     probe('dynamodb', async () => {
       await db.send(
-        new GetCommand({ TableName: env.PRODUCTS_TABLE, Key: { pk: 'HEALTH#probe', sk: 'HEALTH' } }),
+        new GetItemCommand({
+          TableName: env.PRODUCTS_TABLE,
+          Key: { pk: { S: 'HEALTH#probe' }, sk: { S: 'HEALTH' } },
+        }),
         { abortSignal: AbortSignal.timeout(TIMEOUT_MS) },
       );
     }),
