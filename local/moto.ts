@@ -45,12 +45,12 @@ export async function startMoto(options: {
   await assertPortFree(options.port, 'moto');
   const url = `http://127.0.0.1:${options.port}`;
   const child = spawn(
-    join(venvDir(options.rootDir), 'bin', 'moto_server'),
-    ['-H', '127.0.0.1', '-p', String(options.port)],
+    join(venvDir(options.rootDir), 'bin', 'python'),
+    [join(import.meta.dirname, 'moto', 'server.py'), '-H', '127.0.0.1', '-p', String(options.port)],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       // Werkzeug's request log is one line per call; the local cloud's own log is enough.
-      env: { ...process.env, PYTHONUNBUFFERED: '1' },
+      env: { ...process.env, PYTHONUNBUFFERED: '1', MOTO_PORT: String(options.port) },
     },
   );
   const output = captureTail(child);

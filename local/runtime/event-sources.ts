@@ -110,26 +110,42 @@ export class StreamPoller extends Poller {
   }
 
   private async pollShard(shardId: string): Promise<void> {
+    let lastSequence: string | undefined;
     // The tables are created by the local cloud just before the pollers: read from the start.
-    let iterator = (
-      await this.streams.send(
-        new GetShardIteratorCommand({
-          StreamArn: this.mapping.eventSourceArn,
-          ShardId: shardId,
-          ShardIteratorType: 'TRIM_HORIZON',
-        }),
-      )
-    ).ShardIterator;
+    // After an error, resume right after the last record read, so nothing is skipped or repeated.
+    const iteratorFrom = async () =>
+      (
+        await this.streams.send(
+          new GetShardIteratorCommand({
+            StreamArn: this.mapping.eventSourceArn,
+            ShardId: shardId,
+            ...(lastSequence
+              ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: lastSequence }
+              : { ShardIteratorType: 'TRIM_HORIZON' }),
+          }),
+        )
+      ).ShardIterator;
+    let iterator = await iteratorFrom();
     const backlog: Record<string, unknown>[] = [];
     while (!this.stopped && iterator) {
       if (backlog.length < this.mapping.batchSize) {
         this.stats.phase = 'GetRecords';
-        const page = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
-        iterator = page.NextShardIterator;
-        for (const record of page.Records ?? []) {
-          const event = this.toEvent(record);
-          // Filtered-out records are dropped, never delivered, as with Lambda's filter criteria.
-          if (matchesAnyPattern(this.mapping.filters, event)) backlog.push(event);
+        try {
+          const page = await this.streams.send(
+            new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
+          );
+          iterator = page.NextShardIterator;
+          for (const record of page.Records ?? []) {
+            lastSequence = record.dynamodb?.SequenceNumber ?? lastSequence;
+            const event = this.toEvent(record);
+            // Filtered-out records are dropped, never delivered, as with Lambda's filter criteria.
+            if (matchesAnyPattern(this.mapping.filters, event)) backlog.push(event);
+          }
+        } catch (error) {
+          this.stats.lastError = `GetRecords: ${error instanceof Error ? error.message : String(error)}`;
+          await sleep(500);
+          iterator = await iteratorFrom();
+          continue;
         }
       }
       if (backlog.length === 0) {

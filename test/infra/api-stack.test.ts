@@ -40,9 +40,11 @@ describe.each(['staging', 'prod'] as const)('api stack, stage %s', (stage) => {
     expect(s.apiStackName).toBe(`store-${stage}-api`);
   });
 
-  it('has every function of docs/architecture.md but DevToken, plus the role-mapping custom resource', () => {
+  it('has every function of docs/architecture.md but DevToken, plus the two custom resources', () => {
     const ids = [...functionsById(s).keys()].sort();
-    expect(ids).toEqual([...FUNCTION_IDS.filter((id) => id !== 'DevToken'), 'SearchRoleMapping'].sort());
+    expect(ids).toEqual(
+      [...FUNCTION_IDS.filter((id) => id !== 'DevToken'), 'SearchRoleMapping', 'SearchIndexSetup'].sort(),
+    );
   });
 
   it('runs every function on nodejs22.x, arm64, ESM bundles, source maps, explicit log groups', () => {
@@ -154,8 +156,17 @@ describe.each(['staging', 'prod'] as const)('api stack, stage %s', (stage) => {
       (c.asArray() as { 'Fn::GetAtt': string[] }[]).map((r) =>
         r['Fn::GetAtt'][0]?.replace(/Role[0-9A-F]{8}$/, ''),
       );
-    expect(roleIds(writers)).toEqual(['Indexer']);
+    expect(roleIds(writers)).toEqual(['Indexer', 'SearchIndexSetup']);
     expect(roleIds(readers)).toEqual(['Search', 'Suggest', 'Health']);
+    expect(actionsOf(s, 'SearchIndexSetup')).not.toContain('es:ESHttpDelete');
+  });
+
+  it('creates the search index at deploy time, after FGAC maps the setup role', () => {
+    const index = Object.entries(s.apiJson.Resources).find(([, r]) => r.Type === 'Custom::SearchIndex');
+    expect(index).toBeDefined();
+    const [, resource] = index as [string, { Properties: Record<string, unknown>; DependsOn?: string[] }];
+    expect(resource.Properties).toMatchObject({ Alias: 'products', Index: 'products-v1' });
+    expect((resource.DependsOn ?? []).some((d) => d.startsWith('SearchRoleMappingResource'))).toBe(true);
   });
 
   it('feeds the indexer from the products stream: batch 100, partial failures, filter, DLQ', () => {
