@@ -37,7 +37,15 @@ export const FUNCTION_IDS = [
   'Search',
   'Suggest',
   'Indexer',
+  'CreateCart',
+  'GetCart',
+  'AddCartItem',
+  'UpdateCartItem',
+  'RemoveCartItem',
+  'GetMyCart',
+  'MergeCart',
   'Authorizer',
+  'OptionalAuthorizer',
   'Health',
   'OpenApi',
   'DevToken',
@@ -74,7 +82,27 @@ const FUNCTIONS: Record<FunctionId, { entry: string; name: string; service: stri
   Search: { entry: 'lambdas/search/handlers/search.handler.ts', name: 'search', service: 'search' },
   Suggest: { entry: 'lambdas/search/handlers/suggest.handler.ts', name: 'suggest', service: 'search' },
   Indexer: { entry: 'lambdas/search/handlers/indexer.handler.ts', name: 'indexer', service: 'search' },
+  CreateCart: { entry: 'lambdas/cart/handlers/create-cart.handler.ts', name: 'create-cart', service: 'cart' },
+  GetCart: { entry: 'lambdas/cart/handlers/get-cart.handler.ts', name: 'get-cart', service: 'cart' },
+  AddCartItem: { entry: 'lambdas/cart/handlers/add-item.handler.ts', name: 'add-cart-item', service: 'cart' },
+  UpdateCartItem: {
+    entry: 'lambdas/cart/handlers/update-item.handler.ts',
+    name: 'update-cart-item',
+    service: 'cart',
+  },
+  RemoveCartItem: {
+    entry: 'lambdas/cart/handlers/remove-item.handler.ts',
+    name: 'remove-cart-item',
+    service: 'cart',
+  },
+  GetMyCart: { entry: 'lambdas/cart/handlers/get-my-cart.handler.ts', name: 'get-my-cart', service: 'cart' },
+  MergeCart: { entry: 'lambdas/cart/handlers/merge-cart.handler.ts', name: 'merge-cart', service: 'cart' },
   Authorizer: { entry: 'lambdas/auth/handlers/authorizer.handler.ts', name: 'authorizer', service: 'auth' },
+  OptionalAuthorizer: {
+    entry: 'lambdas/auth/handlers/optional-authorizer.handler.ts',
+    name: 'optional-authorizer',
+    service: 'auth',
+  },
   Health: { entry: 'lambdas/ops/handlers/health.handler.ts', name: 'health', service: 'ops' },
   OpenApi: { entry: 'lambdas/ops/handlers/openapi.handler.ts', name: 'openapi', service: 'ops' },
   DevToken: { entry: 'lambdas/dev/handlers/token.handler.ts', name: 'dev-token', service: 'dev' },
@@ -181,6 +209,32 @@ export class ApiStack extends Stack {
       actions: ['dynamodb:DescribeTable', 'dynamodb:GetItem'],
     });
     const openApi = fn('OpenApi');
+
+    // Carts: each function gets exactly the item actions it issues on the carts table, and reads
+    // names and prices through the catalog's read module (BatchGetItem on SKU claims, GetItem), so
+    // its products table grant is those two reads and nothing else.
+    const carts = stateful.cartsTable;
+    const catalogRead = { actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'] };
+    const cartActions = (...actions: string[]) => ({ actions: actions.map((a) => `dynamodb:${a}`) });
+    const createCart = fn('CreateCart').bindTable(carts, 'CARTS_TABLE', cartActions('PutItem'));
+    const getCart = fn('GetCart')
+      .bindTable(carts, 'CARTS_TABLE', cartActions('GetItem'))
+      .bindTable(table, 'PRODUCTS_TABLE', catalogRead);
+    const addCartItem = fn('AddCartItem')
+      .bindTable(carts, 'CARTS_TABLE', cartActions('UpdateItem'))
+      .bindTable(table, 'PRODUCTS_TABLE', catalogRead);
+    const updateCartItem = fn('UpdateCartItem').bindTable(carts, 'CARTS_TABLE', cartActions('UpdateItem'));
+    const removeCartItem = fn('RemoveCartItem').bindTable(carts, 'CARTS_TABLE', cartActions('UpdateItem'));
+    // Creates the user's cart on first use.
+    const getMyCart = fn('GetMyCart')
+      .bindTable(carts, 'CARTS_TABLE', cartActions('GetItem', 'PutItem'))
+      .bindTable(table, 'PRODUCTS_TABLE', catalogRead);
+    // Reads both carts in one BatchGetItem; TransactWriteItems is authorized per item (Put, Delete).
+    const mergeCart = fn('MergeCart').bindTable(
+      carts,
+      'CARTS_TABLE',
+      cartActions('BatchGetItem', 'PutItem', 'DeleteItem'),
+    );
 
     // Stream -> indexer. Partial batch failures and bisection isolate a bad record; after the
     // retries it goes to the DLQ (with an alarm) instead of blocking the shard.
@@ -298,6 +352,7 @@ export class ApiStack extends Stack {
       });
     }
     const authorizerFn = fn('Authorizer', { environment: authorizerEnv });
+    const optionalAuthorizerFn = fn('OptionalAuthorizer', { environment: authorizerEnv });
 
     this.api = this.restApi(config);
     const authorizer = new apigw.TokenAuthorizer(this, 'JwtAuthorizer', {
@@ -307,6 +362,24 @@ export class ApiStack extends Stack {
       // Malformed headers are turned away by API Gateway itself, without invoking the function.
       validationRegex: '^[Bb]earer [-0-9A-Za-z_]+\\.[-0-9A-Za-z_]+\\.[-0-9A-Za-z_]+$',
       resultsCacheTtl: config.auth.authorizerCacheTtl,
+    });
+    // Cart routes: signing in is optional. A REQUEST authorizer without identity sources is invoked
+    // on every request, header or not (the L2 RequestAuthorizer insists on identity sources, and a
+    // missing one is a 401 before any function runs); with nothing to key a cache on, TTL 0.
+    const optionalAuthorizer = new apigw.CfnAuthorizer(this, 'OptionalJwtAuthorizer', {
+      restApiId: this.api.restApiId,
+      name: `${prefix}-jwt-optional`,
+      type: 'REQUEST',
+      authorizerUri: `arn:${this.partition}:apigateway:${this.region}:lambda:path/2015-03-31/functions/${optionalAuthorizerFn.fn.functionArn}/invocations`,
+      authorizerResultTtlInSeconds: 0,
+    });
+    optionalAuthorizerFn.fn.addPermission('ApiGatewayInvoke', {
+      principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+      sourceArn: this.formatArn({
+        service: 'execute-api',
+        resource: this.api.restApiId,
+        resourceName: `authorizers/${optionalAuthorizer.ref}`,
+      }),
     });
     const validator = this.api.addRequestValidator('RequestValidator', {
       requestValidatorName: `${prefix}-validate`,
@@ -318,7 +391,7 @@ export class ApiStack extends Stack {
       path: string,
       method: string,
       target: ServiceFunction,
-      access: { admin: true } | { public: string },
+      access: { admin: true } | { optional: true } | { public: string },
     ) => {
       const resource = this.api.root.resourceForPath(path);
       const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map((m) => `method.request.path.${m[1]}`);
@@ -330,32 +403,52 @@ export class ApiStack extends Stack {
           requestParameters: Object.fromEntries(pathParams.map((p) => [p, true])),
           ...('admin' in access
             ? { authorizer, authorizationType: apigw.AuthorizationType.CUSTOM }
-            : { authorizationType: apigw.AuthorizationType.NONE }),
+            : 'optional' in access
+              ? {
+                  authorizer: {
+                    authorizerId: optionalAuthorizer.ref,
+                    authorizationType: apigw.AuthorizationType.CUSTOM,
+                  },
+                  authorizationType: apigw.AuthorizationType.CUSTOM,
+                }
+              : { authorizationType: apigw.AuthorizationType.NONE }),
         },
       );
+      const jwtPath =
+        "one code path verifies Cognito-issued tokens (the local issuer's in stage local); a Cognito authorizer cannot serve the local cloud.";
       acknowledge(
         created,
-        ...('admin' in access
+        ...('public' in access
           ? [
+              { id: 'AwsSolutions-APIG4', reason: access.public },
+              { id: 'AwsSolutions-COG4', reason: access.public },
+            ]
+          : [
               {
                 id: 'AwsSolutions-COG4',
                 reason:
-                  "Authorized by the JWT Lambda authorizer, which verifies Cognito-issued tokens (the local issuer's in stage local) with one code path; a Cognito authorizer cannot serve the local cloud.",
+                  'admin' in access
+                    ? `Authorized by the JWT Lambda authorizer: ${jwtPath}`
+                    : `Signing in is optional here (guest carts, API.md): the optional JWT Lambda authorizer admits anonymous requests and verifies a token when one is sent, which a Cognito authorizer cannot do; ${jwtPath}`,
               },
-            ]
-          : [
-              { id: 'AwsSolutions-APIG4', reason: access.public },
-              { id: 'AwsSolutions-COG4', reason: access.public },
             ]),
       );
       return created;
     };
-    const catalogRead = 'Public catalog read route: anyone may browse products (API.md, who: public).';
+    const catalogRoute = 'Public catalog read route: anyone may browse products (API.md, who: public).';
     route('/admin/products', 'POST', createProduct, { admin: true });
     route('/admin/products/{productId}', 'PUT', replaceProduct, { admin: true });
     route('/admin/products/{productId}', 'DELETE', deleteProduct, { admin: true });
-    route('/products/{productId}', 'GET', getProduct, { public: catalogRead });
-    route('/products', 'GET', listProducts, { public: catalogRead });
+    route('/products/{productId}', 'GET', getProduct, { public: catalogRoute });
+    route('/products', 'GET', listProducts, { public: catalogRoute });
+    const optional = { optional: true } as const;
+    route('/carts', 'POST', createCart, optional);
+    route('/carts/{cartId}', 'GET', getCart, optional);
+    route('/carts/{cartId}/items', 'POST', addCartItem, optional);
+    route('/carts/{cartId}/items/{sku}', 'PATCH', updateCartItem, optional);
+    route('/carts/{cartId}/items/{sku}', 'DELETE', removeCartItem, optional);
+    route('/me/cart', 'GET', getMyCart, optional);
+    route('/me/cart/merge', 'POST', mergeCart, optional);
     route('/search', 'GET', searchFn, { public: 'Public search route: shoppers search without signing in.' });
     route('/search/suggest', 'GET', suggest, { public: 'Public autocomplete route for the search box.' });
     route('/health', 'GET', health, {

@@ -41,6 +41,7 @@ export class StatefulStack extends Stack {
   readonly productsTable: dynamodb.Table;
   /** Global secondary indexes of the products table: grants name them instead of `index/*`. */
   readonly productsIndexNames: readonly string[] = ['gsi1', 'gsi2'];
+  readonly cartsTable: dynamodb.Table;
   readonly bus: EventBus;
   readonly indexerDlq: Queue;
   readonly search: SearchTarget;
@@ -79,6 +80,27 @@ export class StatefulStack extends Stack {
       acknowledge(this.productsTable, {
         id: 'AwsSolutions-DDB3',
         reason: `Stage ${config.stage} holds disposable data (re-seeded at will); staging and prod enable PITR.`,
+      });
+    }
+
+    // Carts: one item per cart (docs/architecture.md, "Carts table"). Guest carts carry `expiresAt`
+    // (epoch seconds), so DynamoDB deletes abandoned ones; reads also treat an expired cart as gone,
+    // since TTL deletion can lag by days.
+    this.cartsTable = new dynamodb.Table(this, 'CartsTable', {
+      tableName: `${prefix}-carts`,
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: 'expiresAt',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: config.pointInTimeRecovery },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      deletionProtection: config.deletionProtection,
+      removalPolicy: config.removalPolicy,
+    });
+    if (!config.pointInTimeRecovery) {
+      acknowledge(this.cartsTable, {
+        id: 'AwsSolutions-DDB3',
+        reason: `Stage ${config.stage} holds disposable data (carts of test runs); staging and prod enable PITR.`,
       });
     }
 
@@ -123,6 +145,7 @@ export class StatefulStack extends Stack {
     }
 
     new CfnOutput(this, 'ProductsTableName', { value: this.productsTable.tableName });
+    new CfnOutput(this, 'CartsTableName', { value: this.cartsTable.tableName });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
     if (this.userPool && this.userPoolClient) {
       new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });

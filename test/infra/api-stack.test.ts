@@ -87,6 +87,16 @@ describe.each(['staging', 'prod'] as const)('api stack, stage %s', (stage) => {
     expect(keys('Health')).toEqual(['PRODUCTS_TABLE', 'SEARCH_AUTH', 'SEARCH_ENDPOINT']);
     expect(keys('OpenApi')).toEqual([]);
     expect(keys('Authorizer')).toEqual(['JWKS_URI', 'JWT_AUDIENCE', 'JWT_ISSUER']);
+    expect(keys('OptionalAuthorizer')).toEqual(['JWKS_URI', 'JWT_AUDIENCE', 'JWT_ISSUER']);
+    expect(envOf(fns.get('OptionalAuthorizer'))).toEqual(envOf(fns.get('Authorizer')));
+    for (const id of ['CreateCart', 'UpdateCartItem', 'RemoveCartItem', 'MergeCart']) {
+      expect(keys(id), id).toEqual(['CARTS_TABLE']);
+    }
+    // The functions that price lines read the catalog.
+    for (const id of ['GetCart', 'AddCartItem', 'GetMyCart']) {
+      expect(keys(id), id).toEqual(['CARTS_TABLE', 'PRODUCTS_TABLE']);
+    }
+    expect(JSON.stringify(envOf(fns.get('GetCart')).CARTS_TABLE)).toContain('CartsTable');
 
     const search = envOf(fns.get('Search'));
     expect(search.SEARCH_AUTH).toBe('sigv4');
@@ -135,6 +145,49 @@ describe.each(['staging', 'prod'] as const)('api stack, stage %s', (stage) => {
     expect(resources).toContain('/index/gsi1');
     expect(resources).toContain('/index/gsi2');
     expect(resources).not.toContain('/index/*');
+  });
+
+  it('grants each cart function its own item actions on carts and only catalog reads on products', () => {
+    /** dynamodb actions of a function, by the table they are granted on. */
+    const grants = (id: string) => {
+      const byTable: Record<'carts' | 'products', string[]> = { carts: [], products: [] };
+      for (const st of statementsOf(s, id)) {
+        const resource = JSON.stringify(st.Resource);
+        const actions = (Array.isArray(st.Action) ? st.Action : [st.Action]).filter((a) =>
+          a.startsWith('dynamodb:'),
+        );
+        if (actions.length === 0) continue;
+        const table = resource.includes('CartsTable')
+          ? 'carts'
+          : resource.includes('ProductsTable')
+            ? 'products'
+            : undefined;
+        if (!table) throw new Error(`${id}: dynamodb grant on ${resource}`);
+        byTable[table].push(...actions);
+        // The table itself, never an index wildcard.
+        expect(resource, id).not.toContain('/index/');
+      }
+      return { carts: byTable.carts.sort(), products: byTable.products.sort() };
+    };
+    const catalog = ['dynamodb:BatchGetItem', 'dynamodb:GetItem'];
+    expect(grants('CreateCart')).toEqual({ carts: ['dynamodb:PutItem'], products: [] });
+    expect(grants('GetCart')).toEqual({ carts: ['dynamodb:GetItem'], products: catalog });
+    expect(grants('AddCartItem')).toEqual({ carts: ['dynamodb:UpdateItem'], products: catalog });
+    expect(grants('UpdateCartItem')).toEqual({ carts: ['dynamodb:UpdateItem'], products: [] });
+    expect(grants('RemoveCartItem')).toEqual({ carts: ['dynamodb:UpdateItem'], products: [] });
+    expect(grants('GetMyCart')).toEqual({
+      carts: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      products: catalog,
+    });
+    expect(grants('MergeCart')).toEqual({
+      carts: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem'],
+      products: [],
+    });
+    // Nothing else touches the carts table; the authorizers touch no table.
+    for (const id of FUNCTION_IDS.filter((f) => !f.includes('Cart') && f !== 'DevToken')) {
+      expect(JSON.stringify(statementsOf(s, id)), id).not.toContain('CartsTable');
+    }
+    expect(actionsOf(s, 'OptionalAuthorizer').filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
   });
 
   it('lets search readers read and the indexer write the domain, and maps them into FGAC', () => {
@@ -190,7 +243,7 @@ describe.each(['staging', 'prod'] as const)('api stack, stage %s', (stage) => {
     });
   });
 
-  it('serves the REST API with Lambda proxy routes, the authorizer on admin routes only', () => {
+  it('serves the REST API with Lambda proxy routes: the JWT authorizer on admin routes, the optional one on cart routes', () => {
     s.api.resourceCountIs('AWS::ApiGateway::RestApi', 1);
     s.api.hasResourceProperties('AWS::ApiGateway::RestApi', {
       Name: `store-${stage}-api`,
@@ -205,29 +258,65 @@ describe.each(['staging', 'prod'] as const)('api stack, stage %s', (stage) => {
         'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [Match.stringLikeRegexp('^Authorizer'), 'Arn'] }])],
       },
     });
+    // Signing in optional: invoked on every request (no identity source), so never cached.
+    const optionalAuthorizer = Object.keys(s.apiJson.Resources).find((id) =>
+      id.startsWith('OptionalJwtAuthorizer'),
+    );
+    expect(optionalAuthorizer).toBeDefined();
+    const optionalProps = s.apiJson.Resources[optionalAuthorizer as string]?.Properties ?? {};
+    expect(optionalProps).toMatchObject({
+      Type: 'REQUEST',
+      Name: `store-${stage}-jwt-optional`,
+      AuthorizerResultTtlInSeconds: 0,
+    });
+    expect(JSON.stringify(optionalProps.AuthorizerUri)).toContain('"OptionalAuthorizer');
+    expect(optionalProps).not.toHaveProperty('IdentitySource');
+    // API Gateway may invoke it, from this API's authorizer only.
+    const permission = resourcesOf(s.apiJson, 'AWS::Lambda::Permission').find(([, p]) =>
+      JSON.stringify(p.Properties.FunctionName).includes('"OptionalAuthorizer'),
+    );
+    expect(permission?.[1].Properties).toMatchObject({
+      Action: 'lambda:InvokeFunction',
+      Principal: 'apigateway.amazonaws.com',
+    });
+    const sourceArn = JSON.stringify(permission?.[1].Properties.SourceArn);
+    expect(sourceArn).toContain(':execute-api:');
+    expect(sourceArn).toContain('/authorizers/');
+    expect(sourceArn).toContain(`{"Ref":"${optionalAuthorizer}"}`);
+
     const routes = apiRoutes(s.apiJson);
-    const expected: [string, string, boolean][] = [
-      ['POST /admin/products', 'CreateProduct', true],
-      ['PUT /admin/products/{productId}', 'ReplaceProduct', true],
-      ['DELETE /admin/products/{productId}', 'DeleteProduct', true],
-      ['GET /products/{productId}', 'GetProduct', false],
-      ['GET /products', 'ListProducts', false],
-      ['GET /search', 'Search', false],
-      ['GET /search/suggest', 'Suggest', false],
-      ['GET /health', 'Health', false],
-      ['GET /openapi.json', 'OpenApi', false],
+    type Access = 'admin' | 'optional' | 'public';
+    const expected: [string, string, Access][] = [
+      ['POST /admin/products', 'CreateProduct', 'admin'],
+      ['PUT /admin/products/{productId}', 'ReplaceProduct', 'admin'],
+      ['DELETE /admin/products/{productId}', 'DeleteProduct', 'admin'],
+      ['GET /products/{productId}', 'GetProduct', 'public'],
+      ['GET /products', 'ListProducts', 'public'],
+      ['GET /search', 'Search', 'public'],
+      ['GET /search/suggest', 'Suggest', 'public'],
+      ['GET /health', 'Health', 'public'],
+      ['GET /openapi.json', 'OpenApi', 'public'],
+      ['POST /carts', 'CreateCart', 'optional'],
+      ['GET /carts/{cartId}', 'GetCart', 'optional'],
+      ['POST /carts/{cartId}/items', 'AddCartItem', 'optional'],
+      ['PATCH /carts/{cartId}/items/{sku}', 'UpdateCartItem', 'optional'],
+      ['DELETE /carts/{cartId}/items/{sku}', 'RemoveCartItem', 'optional'],
+      ['GET /me/cart', 'GetMyCart', 'optional'],
+      ['POST /me/cart/merge', 'MergeCart', 'optional'],
     ];
-    for (const [route, fnId, admin] of expected) {
+    for (const [route, fnId, access] of expected) {
       const method = routes.get(route);
       expect(method, route).toBeDefined();
       expect(method, route).toMatchObject({
-        AuthorizationType: admin ? 'CUSTOM' : 'NONE',
+        AuthorizationType: access === 'public' ? 'NONE' : 'CUSTOM',
         Integration: { Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' },
       });
       expect(JSON.stringify((method?.Integration as { Uri?: unknown } | undefined)?.Uri), route).toContain(
         `"${fnId}`,
       );
-      if (admin) expect(method?.AuthorizerId, route).toEqual({ Ref: authorizer });
+      if (access === 'admin') expect(method?.AuthorizerId, route).toEqual({ Ref: authorizer });
+      else if (access === 'optional')
+        expect(method?.AuthorizerId, route).toEqual({ Ref: optionalAuthorizer });
       else expect(method?.AuthorizerId, route).toBeUndefined();
     }
     const nonCors = [...routes.keys()].filter((r) => !r.startsWith('OPTIONS ')).sort();

@@ -62,6 +62,7 @@ describe('stage local', () => {
     expect(jwks.keys[0]).not.toHaveProperty('d');
     const privateJwk = JSON.parse(env('DevToken').DEV_ISSUER_PRIVATE_JWK ?? '') as Record<string, string>;
     expect(privateJwk).toMatchObject({ kid: keyFile.kid, kty: 'EC', crv: 'P-256', d: expect.any(String) });
+    expect(env('OptionalAuthorizer')).toEqual(env('Authorizer'));
     for (const id of ['Authorizer', 'DevToken']) {
       expect(env(id), id).toMatchObject({ JWT_ISSUER: LOCAL_JWT_ISSUER, JWT_AUDIENCE: LOCAL_JWT_AUDIENCE });
     }
@@ -70,7 +71,9 @@ describe('stage local', () => {
   });
 
   it('does not cache authorizer results (tokens come and go with the tests)', () => {
-    s.api.hasResourceProperties('AWS::ApiGateway::Authorizer', { AuthorizerResultTtlInSeconds: 0 });
+    // Both: the JWT authorizer and the optional one of the cart routes.
+    s.api.resourceCountIs('AWS::ApiGateway::Authorizer', 2);
+    s.api.allResourcesProperties('AWS::ApiGateway::Authorizer', { AuthorizerResultTtlInSeconds: 0 });
   });
 
   it('reaches the local OpenSearch without signing, and has no domain, user pool or WAF', () => {
@@ -91,6 +94,11 @@ describe('stage local', () => {
   it('keeps physical names explicit, so the local cloud and LocalStack see stable names', () => {
     s.stateful.hasResourceProperties('AWS::DynamoDB::Table', {
       TableName: 'store-local-products',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false },
+    });
+    s.stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: 'store-local-carts',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false },
     });
     s.stateful.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'store-local-indexer-dlq' });

@@ -44,6 +44,33 @@ describe.each(['staging', 'prod'] as const)('stateful stack, stage %s', (stage) 
     });
   });
 
+  it('has the carts table: keys, TTL on expiresAt, on-demand, encryption, PITR, no stream or index', () => {
+    s.stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: `store-${stage}-carts`,
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: stage === 'prod',
+    });
+    const [[, carts] = []] = resourcesOf(s.statefulJson, 'AWS::DynamoDB::Table').filter(
+      ([, t]) => t.Properties.TableName === `store-${stage}-carts`,
+    );
+    expect(carts?.Properties).not.toHaveProperty('StreamSpecification');
+    expect(carts?.Properties).not.toHaveProperty('GlobalSecondaryIndexes');
+    expect((carts as { DeletionPolicy?: string } | undefined)?.DeletionPolicy).toBe(
+      stage === 'prod' ? 'Retain' : 'Delete',
+    );
+  });
+
   it('has the event bus and the indexer DLQ (SSE, SSL only)', () => {
     s.stateful.hasResourceProperties('AWS::Events::EventBus', { Name: `store-${stage}-bus` });
     s.stateful.hasResourceProperties('AWS::SQS::Queue', {

@@ -4,28 +4,11 @@
  * `Unauthorized` error that API Gateway turns into a 401.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import * as z from 'zod';
-import { loadEnv, required } from '#shared/config.ts';
 import { logger } from '#shared/logger.ts';
-import { apiWildcardArn, bearerToken, createTokenVerifier, InvalidTokenError } from '../token-verifier.ts';
+import { apiWildcardArn, bearerToken, InvalidTokenError } from '../token-verifier.ts';
+import { verifierFromEnv } from '../verifier-from-env.ts';
 
-const env = loadEnv(
-  z
-    .object({
-      JWT_ISSUER: required(),
-      JWT_AUDIENCE: z.string().optional(),
-      JWKS_URI: z.string().optional(),
-      JWKS_JSON: z.string().optional(),
-    })
-    .refine((e) => e.JWKS_URI || e.JWKS_JSON, 'JWKS_URI or JWKS_JSON is required'),
-);
-
-const verify = createTokenVerifier({
-  issuer: env.JWT_ISSUER,
-  audience: env.JWT_AUDIENCE,
-  jwksUri: env.JWKS_URI || undefined,
-  jwks: env.JWKS_JSON ? JSON.parse(env.JWKS_JSON) : undefined,
-});
+const verify = verifierFromEnv();
 
 export const handler = async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   const token = bearerToken(event.authorizationToken);

@@ -1,0 +1,56 @@
+import { ConflictError, NotFoundError, UnprocessableError } from '#shared/errors.ts';
+import { MAX_LINES, MAX_QUANTITY } from './cart.ts';
+
+/** Unknown, expired, or someone else's cart: the same answer for all three, so nothing leaks. */
+export class CartNotFoundError extends NotFoundError {
+  constructor(readonly cartId: string) {
+    super(`No cart ${cartId}.`);
+  }
+}
+
+export class LineNotFoundError extends NotFoundError {
+  constructor(readonly sku: string) {
+    super(`The cart has no line for SKU ${sku}; add it with POST /carts/{cartId}/items.`);
+  }
+}
+
+export class UnknownSkuError extends UnprocessableError {
+  constructor(readonly sku: string) {
+    super(`The catalog has no SKU ${sku}.`);
+  }
+}
+
+export class QuantityLimitError extends UnprocessableError {
+  constructor(
+    readonly sku: string,
+    readonly wanted: number,
+  ) {
+    super(`A line holds at most ${MAX_QUANTITY} of a SKU; this would make ${wanted} of ${sku}.`);
+  }
+}
+
+export class LineLimitError extends UnprocessableError {
+  constructor() {
+    super(`A cart holds at most ${MAX_LINES} different SKUs; remove one first.`);
+  }
+}
+
+/**
+ * `If-Match` named a version the cart no longer has. The cart handlers answer 412; anything that
+ * does not know this error still answers 409, a conflict.
+ */
+export class VersionMismatchError extends ConflictError {
+  constructor(
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super(`The cart is at version ${actual}, not ${expected}: read it again and retry.`);
+  }
+}
+
+/** Concurrent writers kept winning; the client may retry. */
+export class CartBusyError extends ConflictError {
+  constructor(cartId: string) {
+    super(`Cart ${cartId} was changed by other requests at the same time; retry.`);
+  }
+}

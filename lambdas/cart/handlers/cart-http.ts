@@ -1,0 +1,80 @@
+/**
+ * What every cart handler shares: the caller (optional), path parameters, If-Match, the ETag on
+ * answers, and the 412 for a stale If-Match (the shared problem mapping has no 412 kind).
+ */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { callerOf } from '#shared/auth.ts';
+import { UnauthorizedError, ValidationError } from '#shared/errors.ts';
+import { type HttpFunction, header, httpHandler, jsonBody, type Reply } from '#shared/http.ts';
+import { toProblem } from '#shared/problem.ts';
+import { validate } from '#shared/validation.ts';
+import { CartNotFoundError, VersionMismatchError } from '../domain/errors.ts';
+import { SkuSchema } from '../domain/requests.ts';
+import type { Caller, WriteOptions } from '../domain/use-cases.ts';
+import type { CartView } from '../domain/view.ts';
+
+export function cartHandler(fn: HttpFunction) {
+  return httpHandler(async (event, context) => {
+    try {
+      return await fn(event, context);
+    } catch (error) {
+      if (!(error instanceof VersionMismatchError)) throw error;
+      const { problem } = toProblem(error);
+      return {
+        status: 412,
+        body: {
+          ...problem,
+          type: problem.type.replace(/conflict$/, 'precondition-failed'),
+          title: 'Precondition Failed',
+          status: 412,
+        },
+        headers: { 'content-type': 'application/problem+json', etag: `"${error.actual}"` },
+      };
+    }
+  });
+}
+
+/** The caller from the optional authorizer's context; undefined for an anonymous request. */
+export function caller(event: Pick<APIGatewayProxyEvent, 'requestContext'>): Caller | undefined {
+  const found = callerOf(event);
+  return found ? { sub: found.sub } : undefined;
+}
+
+/** The /me routes: 401 before anything else is looked at. */
+export function signedIn(event: Pick<APIGatewayProxyEvent, 'requestContext'>): Caller {
+  const found = caller(event);
+  if (!found) throw new UnauthorizedError('Sign in: this route needs a bearer token.');
+  return found;
+}
+
+/** Any string: one that no cart can have is simply an unknown cart (404), decided by the use case. */
+export function cartIdParam(event: Pick<APIGatewayProxyEvent, 'pathParameters'>): string {
+  const cartId = event.pathParameters?.cartId;
+  if (!cartId) throw new CartNotFoundError('');
+  return cartId;
+}
+
+export function skuParam(event: Pick<APIGatewayProxyEvent, 'pathParameters'>): string {
+  return validate(SkuSchema, event.pathParameters?.sku, 'SKU');
+}
+
+/** `If-Match: 3`, `"3"` or `W/"3"` -> 3; `*` or no header -> no condition. */
+export function writeOptions(event: Pick<APIGatewayProxyEvent, 'headers'>): WriteOptions {
+  const value = header(event, 'if-match')?.trim();
+  if (value === undefined || value === '' || value === '*') return {};
+  const match = /^(?:W\/)?"?(\d{1,15})"?$/.exec(value);
+  if (!match) {
+    const message = 'If-Match: the cart version to write, e.g. "3".';
+    throw new ValidationError(message, [{ path: 'If-Match', message }]);
+  }
+  return { expectedVersion: Number(match[1]) };
+}
+
+/** A body that may be absent (POST /carts); when present it is parsed like any other. */
+export function optionalJsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): unknown {
+  return event.body === null || event.body === undefined || event.body === '' ? {} : jsonBody(event);
+}
+
+export function cartReply(cart: CartView, status = 200, headers: Record<string, string> = {}): Reply {
+  return { status, body: cart, headers: { etag: `"${cart.version}"`, ...headers } };
+}
