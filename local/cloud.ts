@@ -80,6 +80,8 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         return m;
       }),
       startOpenSearch({ rootDir, port: ports.opensearch, dataDir: searchData, log }).then((s) => {
+        // Runs after the node stops (stops run in reverse): its data is not kept between runs.
+        stops.push(async () => rmSync(searchData, { recursive: true, force: true }));
         stops.push(s.stop);
         return s;
       }),

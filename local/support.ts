@@ -102,3 +102,16 @@ export function stamp(file: string, inputs: string[]): { fresh: boolean; write: 
     },
   };
 }
+
+/** A port that was free a moment ago (the OS picks it), for test runs that must not collide. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -2,7 +2,7 @@
  * Starts the local cloud once for the whole end-to-end run, or points the suite at an API that is
  * already running (E2E_BASE_URL) or deployed to LocalStack (E2E_TARGET=localstack).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 
@@ -42,14 +42,25 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     return undefined;
   }
   const { startLocalCloud } = await import('../../local/cloud.ts');
-  // Spare ports and its own assembly, so the suite runs beside a developer's `npm start`.
+  const { freePort } = await import('../../local/support.ts');
+  const cdkOut = resolve(root, 'cdk.out', `e2e-${process.pid}`);
+  // Ports the OS hands out and its own assembly, so the suite runs beside a developer's `npm start`
+  // (or another test run).
   const cloud = await startLocalCloud({
     rootDir: root,
     log: (line: string) => console.log(`[local-cloud] ${line}`),
-    ports: { api: 3900, moto: 4590, opensearch: 9290, stepFunctions: 8390 },
-    cdkOut: resolve(root, 'cdk.out', 'e2e'),
+    ports: {
+      api: await freePort(),
+      moto: await freePort(),
+      opensearch: await freePort(),
+      stepFunctions: await freePort(),
+    },
+    cdkOut,
   });
   project.provide('baseUrl', cloud.url);
   project.provide('awsEndpoint', `http://127.0.0.1:${cloud.ports.moto}`);
-  return () => cloud.stop();
+  return async () => {
+    await cloud.stop();
+    rmSync(cdkOut, { recursive: true, force: true });
+  };
 }
