@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
+import { stopChild } from './support.ts';
 
 export const OPENSEARCH_VERSION = '2.19.6';
 export const OPENSEARCH_DEFAULT_PORT = 9200;
@@ -194,18 +195,6 @@ async function clusterIsUp(url: string): Promise<boolean> {
   if (!response.ok) return false;
   const { status } = (await response.json()) as { status?: string };
   return status === 'green' || status === 'yellow';
-}
-
-function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 /**

@@ -149,14 +149,7 @@ export class StepFunctions {
               (!body.statusFilter || e.status === body.statusFilter),
           )
           .sort((a, b) => b.startDate - a.startDate)
-          .map((e) => ({
-            executionArn: e.executionArn,
-            stateMachineArn: e.stateMachineArn,
-            name: e.name,
-            status: e.status,
-            startDate: e.startDate / 1000,
-            stopDate: e.stopDate ? e.stopDate / 1000 : undefined,
-          }));
+          .map(summary);
         return { executions: items };
       }
       case 'ListStateMachines':
@@ -276,12 +269,7 @@ export class StepFunctions {
 
   private describeExecution(e: Execution): Record<string, unknown> {
     return {
-      executionArn: e.executionArn,
-      stateMachineArn: e.stateMachineArn,
-      name: e.name,
-      status: e.status,
-      startDate: e.startDate / 1000,
-      stopDate: e.stopDate ? e.stopDate / 1000 : undefined,
+      ...summary(e),
       input: e.input,
       output: e.output,
       error: e.error,
@@ -360,6 +348,18 @@ export class StepFunctions {
     // The error name is the function's errorType, so Retry/Catch on it work as in AWS.
     throw namedError(invoked.error.errorType, invoked.error.errorMessage);
   }
+}
+
+/** The fields ListExecutions and DescribeExecution share. */
+function summary(e: Execution): Record<string, unknown> {
+  return {
+    executionArn: e.executionArn,
+    stateMachineArn: e.stateMachineArn,
+    name: e.name,
+    status: e.status,
+    startDate: e.startDate / 1000,
+    stopDate: e.stopDate ? e.stopDate / 1000 : undefined,
+  };
 }
 
 function namedError(name: string, message: string): Error {
