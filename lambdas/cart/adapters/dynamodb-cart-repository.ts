@@ -109,12 +109,11 @@ class Expression {
 /** The UpdateItem for one line write: `decide`'s rules as a condition. */
 export function updateFor(request: CartWrite, tableName: string) {
   const x = new Expression();
+  // Placeholders are made where used: DynamoDB refuses names or values an expression leaves unused.
   const version = x.name('version');
-  const qty = x.name('qty');
-  const lines = x.name('lines');
-  const owner = x.name('ownerId');
-  const expires = x.name('expiresAt');
-  const sku = x.name(changedSku(request.change));
+  const qty = () => x.name('qty');
+  const sku = () => x.name(changedSku(request.change));
+  const path = (map: string) => `${x.name(map)}.${sku()}`;
   const conditions = ['attribute_exists(pk)'];
   const sets = [
     `${version} = ${version} + ${x.value(1)}`,
@@ -123,37 +122,39 @@ export function updateFor(request: CartWrite, tableName: string) {
   const removes: string[] = [];
 
   if (request.access.kind === 'guest') {
+    const expires = x.name('expiresAt');
     conditions.push(
-      `attribute_not_exists(${owner})`,
+      `attribute_not_exists(${x.name('ownerId')})`,
       `(attribute_not_exists(${expires}) OR ${expires} > ${x.value(epochSeconds(request.now))})`,
     );
     sets.push(`${expires} = ${x.value(request.access.expiresAt)}`);
   } else {
-    conditions.push(`${owner} = ${x.value(request.access.ownerId)}`);
+    conditions.push(`${x.name('ownerId')} = ${x.value(request.access.ownerId)}`);
   }
   if (request.expectedVersion !== undefined) {
     conditions.push(`${version} = ${x.value(request.expectedVersion)}`);
   }
 
   const change = request.change;
+  const line = path('qty');
   switch (change.kind) {
     case 'add':
       sets.push(
-        `${qty}.${sku} = if_not_exists(${qty}.${sku}, ${x.value(0)}) + ${x.value(change.line.quantity)}`,
-        `${lines}.${sku} = ${x.value(snapshot(change.line))}`,
+        `${line} = if_not_exists(${line}, ${x.value(0)}) + ${x.value(change.line.quantity)}`,
+        `${path('lines')} = ${x.value(snapshot(change.line))}`,
       );
       conditions.push(
-        `((attribute_exists(${qty}.${sku}) AND ${qty}.${sku} <= ${x.value(MAX_QUANTITY - change.line.quantity)})` +
-          ` OR (attribute_not_exists(${qty}.${sku}) AND size(${qty}) < ${x.value(MAX_LINES)}))`,
+        `((attribute_exists(${line}) AND ${line} <= ${x.value(MAX_QUANTITY - change.line.quantity)})` +
+          ` OR (attribute_not_exists(${line}) AND size(${qty()}) < ${x.value(MAX_LINES)}))`,
       );
       break;
     case 'set':
-      sets.push(`${qty}.${sku} = ${x.value(change.quantity)}`);
-      conditions.push(`attribute_exists(${qty}.${sku})`);
+      sets.push(`${line} = ${x.value(change.quantity)}`);
+      conditions.push(`attribute_exists(${line})`);
       break;
     case 'remove':
-      removes.push(`${qty}.${sku}`, `${lines}.${sku}`);
-      conditions.push(`attribute_exists(${qty}.${sku})`);
+      removes.push(line, path('lines'));
+      conditions.push(`attribute_exists(${line})`);
       break;
   }
 
