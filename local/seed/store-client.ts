@@ -39,7 +39,7 @@ export class StoreClient {
       body = JSON.stringify(opts.body);
       headers['content-type'] = 'application/json';
     }
-    const res = await fetch(new URL(path, this.baseUrl), { method, headers, body });
+    const res = await fetch(apiUrl(this.baseUrl, path), { method, headers, body });
     const text = await res.text();
     let parsed: unknown = text;
     if (text.length > 0 && /json/.test(res.headers.get('content-type') ?? '')) parsed = JSON.parse(text);
@@ -49,7 +49,7 @@ export class StoreClient {
 
 /** Mints a token from the local issuer (`POST /dev/token`, stage local only). */
 export async function devToken(baseUrl: string, claims: TokenRequest): Promise<string> {
-  const res = await fetch(new URL('/dev/token', baseUrl), {
+  const res = await fetch(apiUrl(baseUrl, '/dev/token'), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(claims),
@@ -75,4 +75,12 @@ export async function mapLimit<T, R>(
   });
   await Promise.all(workers);
   return results;
+}
+
+/**
+ * `path` under the API's base URL, keeping the base's own path: a deployed stage's URL ends in
+ * `/<stage>/`, which `new URL('/x', base)` would drop.
+ */
+export function apiUrl(baseUrl: string, path: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
