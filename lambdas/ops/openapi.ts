@@ -4,6 +4,7 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
+import { registerCartPaths } from '#cart/openapi.ts';
 import {
   ListProductsQuerySchema,
   ProductIdSchema,
@@ -159,6 +160,10 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
       200: { description: 'OpenAPI 3 document', content: { 'application/json': { schema: z.object({}) } } },
     },
   });
+  registerCartPaths(registry, {
+    bearer: bearer.name,
+    problem: (description) => withRequestId(problem(description)),
+  });
   // The local issuer exists only in the local stage, and so does its route.
   if ((options.stage ?? 'local') === 'local') {
     registry.registerPath({
@@ -178,7 +183,7 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
     info: {
       title: 'Serverless Store API',
       version: '1.0.0',
-      description: 'Catalog, search and operations. Errors are RFC 9457 problem documents.',
+      description: 'Catalog, search, carts and operations. Errors are RFC 9457 problem documents.',
     },
     servers: options.serverUrl ? [{ url: options.serverUrl }] : [],
   });
