@@ -8,7 +8,9 @@
  * Two runs of `clients` concurrent clients: each with its own guest cart (the usual case), then
  * all on one cart (the worst case for one item: every add is an UpdateItem on the same key). The
  * path measured is the whole one: HTTP -> API Gateway emulation -> optional authorizer -> Lambda ->
- * catalog BatchGetItem + carts UpdateItem on moto. Without --url it starts its own local cloud on
+ * catalog BatchGetItem + carts UpdateItem on moto. A single client's run first gives the path's own
+ * latency; under 20 clients the figures are mostly queueing behind moto, which applies requests
+ * one at a time (local/moto/server.py) in one Python process. Without --url it starts its own local cloud on
  * spare ports. Figures are printed, never asserted: these machines are shared and noisy.
  */
 import { resolve } from 'node:path';
@@ -96,19 +98,27 @@ try {
   const warm = await newCart();
   for (let i = 0; i < 5; i++) await addTo(warm, skus[i] as string, []);
 
-  const report = (label: string, latencies: number[], seconds: number) => {
+  const report = (label: string, latencies: number[], seconds: number, concurrency = clients) => {
     console.log(
-      `${label}: ${latencies.length} adds, ${clients} concurrent clients, ${(latencies.length / seconds).toFixed(0)} adds/s`,
+      `${label}: ${latencies.length} adds, ${concurrency} concurrent client(s), ${(latencies.length / seconds).toFixed(0)} adds/s`,
     );
     console.log(
       `  p50 ${pct(latencies, 50)} ms   p90 ${pct(latencies, 90)} ms   p99 ${pct(latencies, 99)} ms   max ${pct(latencies, 100)} ms`,
     );
   };
 
+  // One client alone: the latency of the path itself, without queueing behind other requests.
+  const alone = await newCart();
+  const aloneLatencies: number[] = [];
+  let started = performance.now();
+  for (let i = 0; i < addsPerClient * 2; i++)
+    await addTo(alone, skus[i % skus.length] as string, aloneLatencies);
+  const aloneSeconds = (performance.now() - started) / 1000;
+
   // Each client its own cart.
   const own = await Promise.all(Array.from({ length: clients }, newCart));
   const ownLatencies: number[] = [];
-  let started = performance.now();
+  started = performance.now();
   await Promise.all(
     own.map(async (cartId, c) => {
       for (let i = 0; i < addsPerClient; i++)
@@ -183,6 +193,7 @@ try {
   await count('GET /me/cart (with lines)', () => getMyCart(deps, caller));
 
   console.log('\nadd-to-cart through API Gateway + authorizer + Lambda + DynamoDB (local cloud, moto):');
+  report('one client alone', aloneLatencies, aloneSeconds, 1);
   report('own cart per client', ownLatencies, ownSeconds);
   report('one shared cart', sharedLatencies, sharedSeconds);
   console.log(
