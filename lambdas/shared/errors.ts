@@ -13,6 +13,7 @@ export abstract class DomainError extends Error {
   abstract readonly kind:
     | 'not-found'
     | 'conflict'
+    | 'precondition-failed'
     | 'forbidden'
     | 'unauthorized'
     | 'validation'
@@ -29,6 +30,11 @@ export class NotFoundError extends DomainError {
 
 export class ConflictError extends DomainError {
   readonly kind = 'conflict';
+}
+
+/** A conditional request (If-Match) named a state the resource no longer has: 412. */
+export class PreconditionFailedError extends DomainError {
+  readonly kind = 'precondition-failed';
 }
 
 export class ForbiddenError extends DomainError {

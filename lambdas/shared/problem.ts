@@ -17,6 +17,7 @@ const BY_KIND: Record<DomainError['kind'], { status: number; title: string }> = 
   forbidden: { status: 403, title: 'Forbidden' },
   'not-found': { status: 404, title: 'Not Found' },
   conflict: { status: 409, title: 'Conflict' },
+  'precondition-failed': { status: 412, title: 'Precondition Failed' },
   unprocessable: { status: 422, title: 'Unprocessable Content' },
 };
 

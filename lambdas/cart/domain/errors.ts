@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, UnprocessableError } from '#shared/errors.ts';
+import { ConflictError, NotFoundError, PreconditionFailedError, UnprocessableError } from '#shared/errors.ts';
 import { MAX_LINES, MAX_QUANTITY } from './cart.ts';
 
 /** Unknown, expired, or someone else's cart: the same answer for all three, so nothing leaks. */
@@ -35,11 +35,8 @@ export class LineLimitError extends UnprocessableError {
   }
 }
 
-/**
- * `If-Match` named a version the cart no longer has. The cart handlers answer 412; anything that
- * does not know this error still answers 409, a conflict.
- */
-export class VersionMismatchError extends ConflictError {
+/** `If-Match` named a version the cart no longer has (412; the answer carries the current ETag). */
+export class VersionMismatchError extends PreconditionFailedError {
   constructor(
     readonly expected: number,
     readonly actual: number,

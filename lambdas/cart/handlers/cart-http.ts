@@ -1,6 +1,6 @@
 /**
- * What every cart handler shares: the caller (optional), path parameters, If-Match, the ETag on
- * answers, and the 412 for a stale If-Match (the shared problem mapping has no 412 kind).
+ * What every cart handler shares: the caller (optional), path parameters, If-Match, and the ETag
+ * on answers, including the 412 for a stale If-Match (so a client can retry without a read).
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { callerOf } from '#shared/auth.ts';
@@ -21,13 +21,8 @@ export function cartHandler(fn: HttpFunction) {
       if (!(error instanceof VersionMismatchError)) throw error;
       const { problem } = toProblem(error);
       return {
-        status: 412,
-        body: {
-          ...problem,
-          type: problem.type.replace(/conflict$/, 'precondition-failed'),
-          title: 'Precondition Failed',
-          status: 412,
-        },
+        status: problem.status,
+        body: problem,
         headers: { 'content-type': 'application/problem+json', etag: `"${error.actual}"` },
       };
     }

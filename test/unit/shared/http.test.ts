@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { requireAdmin } from '#shared/auth.ts';
-import { ConflictError, NotFoundError, UnprocessableError } from '#shared/errors.ts';
+import { ConflictError, NotFoundError, PreconditionFailedError, UnprocessableError } from '#shared/errors.ts';
 import { httpHandler, jsonBody, queryParams } from '#shared/http.ts';
 import { toProblem } from '#shared/problem.ts';
 import { validate } from '#shared/validation.ts';
@@ -16,6 +16,7 @@ describe('problem mapping', () => {
   it.each([
     [new NotFoundError('x'), 404],
     [new ConflictError('x'), 409],
+    [new PreconditionFailedError('x'), 412],
     [new UnprocessableError('x'), 422],
   ])('maps %s to %i', (error, status) => {
     const { problem, internal } = toProblem(error);
