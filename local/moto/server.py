@@ -5,6 +5,8 @@ Two changes to moto's own `moto_server`, both about DynamoDB under the local clo
 * Requests are applied one at a time (a lock around the WSGI app; connections are still served
   by threads, so keep-alive clients do not block each other). moto's models are not written for
   concurrent mutation, and DynamoDB's per-item atomicity is what the services rely on.
+* DynamoDB Streams shard iterators are forgotten oldest-first beyond a bound, as real ones expire
+  after 15 minutes; moto keeps every one, and the stream pollers ask for one per poll.
 * TransactWriteItems keeps an undo log of the items it touches instead of deep-copying every table
   it names before each call. The copy made a transaction O(table size) (seconds at 10k items) and,
   on a cancelled transaction, swapped in a table whose stream shard the pollers' iterators no
@@ -12,6 +14,7 @@ Two changes to moto's own `moto_server`, both about DynamoDB under the local clo
 """
 
 import argparse
+import collections
 import copy
 import json
 import signal
@@ -28,6 +31,7 @@ from moto.dynamodb.exceptions import (
     TransactWriteSingleOpException,
 )
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import run_simple
 
@@ -115,6 +119,28 @@ def transact_write_items(self, transact_items):
 
 
 DynamoDBBackend.transact_write_items = transact_write_items
+
+
+class _RecentIterators(collections.OrderedDict):
+    """Keeps the newest iterators: at ~20 polls a second this spans several minutes."""
+
+    LIMIT = 20_000
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        while len(self) > self.LIMIT:
+            self.popitem(last=False)
+
+
+_streams_init = DynamoDBStreamsBackend.__init__
+
+
+def _streams_backend_init(self, region_name, account_id):
+    _streams_init(self, region_name, account_id)
+    self.shard_iterators = _RecentIterators()
+
+
+DynamoDBStreamsBackend.__init__ = _streams_backend_init
 
 
 class Serialized:
