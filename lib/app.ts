@@ -17,8 +17,8 @@ export interface Store {
 }
 
 /**
- * Reads context `stage` (required), `searchEndpoint` (stage local) and `issuerKeyFile` (stage local,
- * where the issuer key pair lives) from the app.
+ * Reads context `stage` (required), `searchEndpoint` (stage local), `alarmEmail` (staging, prod) and
+ * `issuerKeyFile` (stage local, where the issuer key pair lives) from the app.
  */
 export function buildStore(app: App): Store {
   const context = (key: string): string | undefined => {
@@ -31,6 +31,7 @@ export function buildStore(app: App): Store {
     app.node.setContext(CROSS_STACK_REFERENCES, 'strong');
   const config = stageConfig(parseStage(app.node.tryGetContext('stage')), {
     searchEndpoint: context('searchEndpoint'),
+    alarmEmail: context('alarmEmail'),
   });
 
   const stateful = new StatefulStack(app, `${config.prefix}-stateful`, {

@@ -39,6 +39,8 @@ export interface StageConfig {
   logRetention: RetentionDays;
   logLevel: 'DEBUG' | 'INFO' | 'WARN';
   alarms: boolean;
+  /** Subscribed to the alarm topic when set (context `alarmEmail`); the topic exists either way. */
+  alarmEmail?: string;
   search: SearchConfig;
   auth: {
     issuer: 'cognito' | 'local';
@@ -73,6 +75,8 @@ export const DEFAULT_LOCAL_SEARCH_ENDPOINT = 'http://127.0.0.1:9200';
 export interface StageConfigOverrides {
   /** Stage local: where the functions reach OpenSearch (context `searchEndpoint`). */
   searchEndpoint?: string;
+  /** Staging and prod: who is told when an alarm fires (context `alarmEmail`). */
+  alarmEmail?: string;
 }
 
 export function stageConfig(stage: Stage, overrides: StageConfigOverrides = {}): StageConfig {
@@ -105,6 +109,7 @@ export function stageConfig(stage: Stage, overrides: StageConfigOverrides = {}):
         logRetention: RetentionDays.ONE_MONTH,
         logLevel: 'INFO',
         alarms: true,
+        alarmEmail: overrides.alarmEmail,
         search: {
           kind: 'domain',
           dataNodes: 1,
@@ -129,6 +134,7 @@ export function stageConfig(stage: Stage, overrides: StageConfigOverrides = {}):
         logRetention: RetentionDays.SIX_MONTHS,
         logLevel: 'INFO',
         alarms: true,
+        alarmEmail: overrides.alarmEmail,
         search: {
           kind: 'domain',
           // One data node per AZ, every shard replicated across zones: an AZ can go without losing search.

@@ -473,7 +473,7 @@ export class ApiStack extends Stack {
     this.checkout = this.checkoutStateMachine(config, stateful);
 
     if (config.alarms) {
-      new Alarm(this, 'IndexerIteratorAgeAlarm', {
+      const indexerIteratorAgeAlarm = new Alarm(this, 'IndexerIteratorAgeAlarm', {
         alarmName: `${prefix}-indexer-lagging`,
         alarmDescription: 'The indexer is more than a minute behind the products stream: search is stale.',
         metric: indexer.fn.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) }),
@@ -482,7 +482,8 @@ export class ApiStack extends Stack {
         evaluationPeriods: 3,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
-      new Alarm(this, 'Api5xxAlarm', {
+      if (stateful.alarmAction) indexerIteratorAgeAlarm.addAlarmAction(stateful.alarmAction);
+      const api5xxAlarm = new Alarm(this, 'Api5xxAlarm', {
         alarmName: `${prefix}-api-5xx`,
         alarmDescription: 'The API answers with server errors.',
         metric: this.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
@@ -491,6 +492,7 @@ export class ApiStack extends Stack {
         evaluationPeriods: 1,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
+      if (stateful.alarmAction) api5xxAlarm.addAlarmAction(stateful.alarmAction);
     }
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the REST API stage' });

@@ -5,13 +5,17 @@
  */
 import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { EbsDeviceVolumeType } from 'aws-cdk-lib/aws-ec2';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { CfnResourcePolicy, LogGroup } from 'aws-cdk-lib/aws-logs';
 import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { DomainSearchConfig, StageConfig } from '../config/stage-config.ts';
@@ -44,6 +48,8 @@ export class StatefulStack extends Stack {
   readonly cartsTable: dynamodb.Table;
   readonly bus: EventBus;
   readonly indexerDlq: Queue;
+  /** Where every alarm of the stage notifies (stages with alarms only). */
+  readonly alarmAction?: SnsAction;
   readonly search: SearchTarget;
   readonly userPool?: cognito.UserPool;
   readonly userPoolClient?: cognito.UserPoolClient;
@@ -120,7 +126,8 @@ export class StatefulStack extends Stack {
         "This queue is itself a dead-letter destination: the on-failure destination of the indexer's stream event source mapping (not an SQS redrive target, which is what the rule looks for).",
     });
     if (config.alarms) {
-      new Alarm(this, 'IndexerDlqAlarm', {
+      this.alarmAction = new SnsAction(this.alarmTopic(config));
+      const dlqAlarm = new Alarm(this, 'IndexerDlqAlarm', {
         alarmName: `${prefix}-indexer-dlq-not-empty`,
         alarmDescription: 'Stream records the indexer gave up on: search is missing or stale for them.',
         metric: this.indexerDlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
@@ -129,6 +136,7 @@ export class StatefulStack extends Stack {
         evaluationPeriods: 1,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
+      dlqAlarm.addAlarmAction(this.alarmAction);
     }
 
     if (config.search.kind === 'domain') {
@@ -151,6 +159,28 @@ export class StatefulStack extends Stack {
       new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
       new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
     }
+  }
+
+  /**
+   * The stage's alarm topic. Encrypted with a customer managed key because CloudWatch cannot
+   * publish to a topic under the AWS managed SNS key; the key policy lets CloudWatch use it.
+   */
+  private alarmTopic(config: StageConfig): Topic {
+    const key = new Key(this, 'AlarmTopicKey', {
+      alias: `alias/${config.prefix}-alarms`,
+      description: `Encrypts the ${config.prefix} alarm topic`,
+      enableKeyRotation: true,
+      removalPolicy: config.removalPolicy,
+    });
+    key.grant(new iam.ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    const topic = new Topic(this, 'AlarmTopic', {
+      topicName: `${config.prefix}-alarms`,
+      displayName: `Serverless store ${config.stage} alarms`,
+      masterKey: key,
+      enforceSSL: true,
+    });
+    if (config.alarmEmail) topic.addSubscription(new EmailSubscription(config.alarmEmail));
+    return topic;
   }
 
   private searchDomain(config: StageConfig, sizing: DomainSearchConfig): SearchTarget {

@@ -190,6 +190,35 @@ describe.each(['staging', 'prod'] as const)('stateful stack, stage %s', (stage) 
     });
   });
 
+  it('sends every alarm of both stacks to one KMS-encrypted topic CloudWatch may publish to', () => {
+    const topics = Object.entries(s.statefulJson.Resources).filter(([, r]) => r.Type === 'AWS::SNS::Topic');
+    expect(topics.map(([, r]) => r.Properties?.TopicName)).toEqual([`store-${stage}-alarms`]);
+    const [topicId, topic] = topics[0] as [string, { Properties: Record<string, unknown> }];
+    expect(topic.Properties.KmsMasterKeyId).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^AlarmTopicKey/), 'Arn'],
+    });
+    s.stateful.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      }),
+    });
+    const alarms = [s.statefulJson, s.apiJson].flatMap((t) =>
+      Object.values(t.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm'),
+    );
+    expect(alarms.length).toBe(3);
+    for (const alarm of alarms) {
+      expect(JSON.stringify(alarm.Properties?.AlarmActions), String(alarm.Properties?.AlarmName)).toContain(
+        topicId,
+      );
+    }
+  });
+
   it('outputs no key the e2e suite could take for the API URL', () => {
     const keys = Object.keys(s.statefulJson.Outputs ?? {}).filter((k) => !k.startsWith('ExportsOutput'));
     expect(keys.filter((k) => /ApiUrl|Endpoint/i.test(k))).toEqual([]);
