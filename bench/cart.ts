@@ -13,7 +13,6 @@
  * one at a time (local/moto/server.py) in one Python process. Without --url it starts its own local cloud on
  * spare ports. Figures are printed, never asserted: these machines are shared and noisy.
  */
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -29,8 +28,8 @@ import {
   setItemQuantity,
 } from '../lambdas/cart/domain/use-cases.ts';
 import { createCatalogReader } from '../lambdas/catalog/client.ts';
-import { startLocalCloud } from '../local/cloud.ts';
 import { StoreClient } from '../local/seed/store-client.ts';
+import { benchTarget, pct } from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -42,23 +41,10 @@ const { values } = parseArgs({
   },
 });
 
-const rootDir = resolve(import.meta.dirname, '..');
 const clients = Number(values.clients);
 const addsPerClient = Number(values.adds);
-let baseUrl = values.url;
-let motoUrl = values.moto;
-let stop = async () => {};
-if (!baseUrl) {
-  const cloud = await startLocalCloud({
-    rootDir,
-    log: (line) => console.log(`[local-cloud] ${line}`),
-    ports: { api: 3960, moto: 4660, opensearch: 9360, stepFunctions: 8160 },
-    cdkOut: resolve(rootDir, 'cdk.out', 'bench-cart'),
-  });
-  baseUrl = cloud.url;
-  motoUrl = `http://127.0.0.1:${cloud.ports.moto}`;
-  stop = cloud.stop;
-}
+const target = await benchTarget({ name: 'cart', url: values.url, moto: values.moto });
+const { baseUrl, motoUrl, stop } = target;
 const client = new StoreClient(baseUrl);
 
 interface Cart {
@@ -203,10 +189,4 @@ try {
   for (const [label, figure] of calls) console.log(`  ${label.padEnd(34)} ${figure}`);
 } finally {
   await stop();
-}
-
-function pct(values: number[], p: number): string {
-  const sorted = [...values].sort((a, b) => a - b);
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return (sorted[index] ?? Number.NaN).toFixed(1);
 }

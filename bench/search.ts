@@ -7,15 +7,14 @@
  * Without --url it starts its own local cloud on spare ports and seeds it. Figures are printed,
  * never asserted: these machines are shared and noisy.
  */
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { buildSearchBody, SearchQuerySchema } from '../lambdas/search/domain/query.ts';
 import { toSearchDocument } from '../lambdas/search/domain/search-document.ts';
-import { startLocalCloud } from '../local/cloud.ts';
 import { generateProduct } from '../local/seed/catalog-generator.ts';
 import { seedCatalog } from '../local/seed/seed-catalog.ts';
 import { StoreClient } from '../local/seed/store-client.ts';
+import { benchTarget, pct } from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -32,24 +31,14 @@ const { values } = parseArgs({
   },
 });
 
-const rootDir = resolve(import.meta.dirname, '..');
 const count = Number(values.count);
-let baseUrl = values.url;
-let motoUrl = values.moto;
-let searchUrl = values.opensearch;
-let stop = async () => {};
-if (!baseUrl) {
-  const cloud = await startLocalCloud({
-    rootDir,
-    log: (line) => console.log(`[local-cloud] ${line}`),
-    ports: { api: 3950, moto: 4650, opensearch: 9350, stepFunctions: 8150 },
-    cdkOut: resolve(rootDir, 'cdk.out', 'bench'),
-  });
-  baseUrl = cloud.url;
-  motoUrl = `http://127.0.0.1:${cloud.ports.moto}`;
-  searchUrl = `http://127.0.0.1:${cloud.ports.opensearch}`;
-  stop = cloud.stop;
-}
+const target = await benchTarget({
+  name: 'search',
+  url: values.url,
+  moto: values.moto,
+  opensearch: values.opensearch,
+});
+const { baseUrl, motoUrl, searchUrl, stop } = target;
 const client = new StoreClient(baseUrl);
 
 try {
@@ -204,10 +193,4 @@ try {
   console.log('budget: search p99 <= 50 ms over 100k products (DESIGN.md section 6)');
 } finally {
   await stop();
-}
-
-function pct(values: number[], p: number): string {
-  const sorted = [...values].sort((a, b) => a - b);
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return (sorted[index] ?? Number.NaN).toFixed(1);
 }
