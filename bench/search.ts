@@ -7,6 +7,7 @@
  * Without --url it starts its own local cloud on spare ports and seeds it. Figures are printed,
  * never asserted: these machines are shared and noisy.
  */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { buildSearchBody, SearchQuerySchema } from '../lambdas/search/domain/query.ts';
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     url: { type: 'string' },
     moto: { type: 'string', default: 'http://127.0.0.1:4566' },
     opensearch: { type: 'string', default: 'http://127.0.0.1:9200' },
+    'engine-clients': { type: 'string', default: '16' },
     table: { type: 'string', default: 'store-local-products' },
   },
 });
@@ -132,19 +134,44 @@ try {
   // facet aggregations), sent straight to OpenSearch; `took` is its server-side time.
   const engine: number[] = [];
   const took: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const params = Object.fromEntries(new URLSearchParams(queries[i % queries.length] as string));
-    const body = buildSearchBody(SearchQuerySchema.parse(params));
+  const bodies = queries.map((q) =>
+    JSON.stringify(buildSearchBody(SearchQuerySchema.parse(Object.fromEntries(new URLSearchParams(q))))),
+  );
+  const engineQuery = async (i: number) => {
     const started = performance.now();
     const res = await fetch(`${searchUrl}/products/_search`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+      body: bodies[i % bodies.length],
     });
     const json = (await res.json()) as { took: number };
     engine.push(performance.now() - started);
     took.push(json.took);
-  }
+  };
+  for (let i = 0; i < n; i++) await engineQuery(i);
+
+  // Throughput of the node: as many queries as it answers with `--engine-clients` in flight. This
+  // is what sizing a domain needs (queries per vCPU), which single-client latency does not tell.
+  const throughputClients = Number(values['engine-clients']);
+  const throughputQueries = n * 2;
+  let nextQuery = 0;
+  const throughputStarted = performance.now();
+  const concurrentLatencies: number[] = [];
+  await Promise.all(
+    Array.from({ length: throughputClients }, async () => {
+      while (nextQuery < throughputQueries) {
+        const i = nextQuery++;
+        const started = performance.now();
+        await fetch(`${searchUrl}/products/_search`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: bodies[i % bodies.length],
+        }).then((r) => r.arrayBuffer());
+        concurrentLatencies.push(performance.now() - started);
+      }
+    }),
+  );
+  const throughput = throughputQueries / ((performance.now() - throughputStarted) / 1000);
 
   // Baseline: what the same question costs without a search index (a filtered full-table scan).
   const ddb = new DynamoDBClient({
@@ -187,6 +214,9 @@ try {
   console.log(`the same queries straight to OpenSearch (same bodies, with facets):`);
   console.log(
     `  client p50 ${pct(engine, 50)} ms   p99 ${pct(engine, 99)} ms;   server 'took' p50 ${pct(took, 50)} ms   p99 ${pct(took, 99)} ms`,
+  );
+  console.log(
+    `OpenSearch throughput with ${throughputClients} queries in flight: ${throughput.toFixed(0)} queries/s on ${availableParallelism()} cores (shared with this process); p50 ${pct(concurrentLatencies, 50)} ms   p99 ${pct(concurrentLatencies, 99)} ms`,
   );
   console.log(`DynamoDB scan baseline (${scanLatencies.length} queries, moto):`);
   console.log(`  p50 ${pct(scanLatencies, 50)} ms   p99 ${pct(scanLatencies, 99)} ms`);
