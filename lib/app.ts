@@ -3,7 +3,7 @@
  * synthesize exactly the same thing.
  */
 import { type App, Tags, Validations } from 'aws-cdk-lib';
-import { parseStage, type StageConfig, stageConfig } from './config/stage-config.ts';
+import { parseCorsOrigins, parseStage, type StageConfig, stageConfig } from './config/stage-config.ts';
 import { AwsSolutionsChecks } from './nag.ts';
 import { ApiStack } from './stacks/api-stack.ts';
 import { StatefulStack } from './stacks/stateful-stack.ts';
@@ -17,8 +17,8 @@ export interface Store {
 }
 
 /**
- * Reads context `stage` (required), `searchEndpoint` (stage local), `alarmEmail` (staging, prod) and
- * `issuerKeyFile` (stage local, where the issuer key pair lives) from the app.
+ * Reads context `stage` (required), `searchEndpoint` (stage local), `alarmEmail` and `corsOrigins`
+ * (staging, prod) and `issuerKeyFile` (stage local, where the issuer key pair lives) from the app.
  */
 export function buildStore(app: App): Store {
   const context = (key: string): string | undefined => {
@@ -32,6 +32,7 @@ export function buildStore(app: App): Store {
   const config = stageConfig(parseStage(app.node.tryGetContext('stage')), {
     searchEndpoint: context('searchEndpoint'),
     alarmEmail: context('alarmEmail'),
+    corsOrigins: parseCorsOrigins(context('corsOrigins')),
   });
 
   const stateful = new StatefulStack(app, `${config.prefix}-stateful`, {

@@ -401,7 +401,7 @@ function unquote(value: string): string {
   return value.replace(/^'(.*)'$/, '$1');
 }
 
-/** Gateway response header values are quoted literals or context variables (`context.requestId`). */
+/** Gateway and mock response header values are quoted literals or context variables (`context.requestId`). */
 function headerValue(value: string): string {
   return /^'.*'$/.test(value) ? unquote(value) : `$${value}`;
 }
@@ -457,7 +457,7 @@ function buildApi(resources: Record<string, CfnResource>, r: Resolver): ApiDefin
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(first?.ResponseParameters ?? {})) {
         const name = /^method\.response\.header\.(.+)$/.exec(k)?.[1];
-        if (name) headers[name] = unquote(v);
+        if (name) headers[name] = headerValue(v);
       }
       target = { type: 'mock', statusCode: Number(first?.StatusCode ?? 200), headers };
     } else {

@@ -55,7 +55,16 @@ export function mintToken(
   if (options.audience) payload.aud = options.audience;
   if (claims.groups?.length) payload.groups = claims.groups;
   if (claims.email) payload.email = claims.email;
-  const signingInput = `${b64({ alg: 'ES256', typ: 'JWT', kid: signer.kid })}.${b64(payload)}`;
+  return signJwt(signer, payload);
+}
+
+/** An ES256 JWS of `payload` with the signer's key id (header fields may be overridden). */
+export function signJwt(
+  signer: Signer,
+  payload: Record<string, unknown>,
+  header: Record<string, unknown> = {},
+): string {
+  const signingInput = `${b64({ alg: 'ES256', typ: 'JWT', kid: signer.kid, ...header })}.${b64(payload)}`;
   // JWS wants the raw r||s signature (IEEE P1363), not DER.
   const signature = sign('sha256', Buffer.from(signingInput), { key: signer.key, dsaEncoding: 'ieee-p1363' });
   return `${signingInput}.${signature.toString('base64url')}`;

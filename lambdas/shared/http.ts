@@ -1,11 +1,12 @@
 /**
  * The HTTP layer every API handler shares: a middy stack that gives each response an
- * `x-request-id` and a content type, and turns every thrown error into a problem+json response.
- * Handlers stay thin: parse, validate, call the use case, return a `Reply`.
+ * `x-request-id`, a content type and its CORS headers, and turns every thrown error into a
+ * problem+json response. Handlers stay thin: parse, validate, call the use case, return a `Reply`.
  */
 import { randomUUID } from 'node:crypto';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { corsHeaders, corsPolicy } from './cors.ts';
 import { ValidationError } from './errors.ts';
 import { toProblem } from './problem.ts';
 
@@ -75,13 +76,22 @@ export function queryParams(
   return out;
 }
 
-function result(reply: Reply, requestId: string, contentType = 'application/json'): APIGatewayProxyResult {
+// Read once per cold start; a malformed value fails the init, naming the variable.
+const cors = corsPolicy(process.env.CORS_ALLOW_ORIGINS);
+
+function result(
+  event: Pick<APIGatewayProxyEvent, 'headers'>,
+  reply: Reply,
+  requestId: string,
+  contentType = 'application/json',
+): APIGatewayProxyResult {
   const hasBody = reply.body !== undefined && reply.status !== 204;
   return {
     statusCode: reply.status,
     headers: {
       ...(hasBody ? { 'content-type': contentType } : {}),
       ...reply.headers,
+      ...corsHeaders(cors, header(event, 'origin')),
       'x-request-id': requestId,
     },
     body: hasBody ? JSON.stringify(reply.body) : '',
@@ -101,6 +111,7 @@ function problemResponses(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxy
       const { problem, internal } = toProblem(request.error);
       if (internal) await logUnexpected(requestId, request.error);
       request.response = result(
+        request.event,
         { status: problem.status, body: problem },
         requestId,
         'application/problem+json',
@@ -117,6 +128,6 @@ export function httpHandler(fn: HttpFunction) {
     .use(problemResponses())
     .handler(async (event, context) => {
       const reply = await fn(event, context);
-      return result(reply, requestIdOf(event));
+      return result(event, reply, requestIdOf(event));
     });
 }

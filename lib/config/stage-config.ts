@@ -4,6 +4,7 @@
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { parseOrigins } from '../../lambdas/shared/cors.ts';
 
 export const STAGES = ['local', 'staging', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -55,6 +56,11 @@ export interface StageConfig {
     waf: boolean;
     /** API Gateway's account-level CloudWatch role, needed for execution logging in AWS. */
     cloudWatchRole: boolean;
+    /**
+     * Browser origins that may read the API's answers: `*` (any) or exact origins such as
+     * `https://shop.example.com` (context `corsOrigins`, comma-separated). Empty: same-origin only.
+     */
+    corsOrigins: '*' | string[];
   };
   stepFunctions: {
     /** Execution data carries addresses and payment tokens: logged outside prod only. */
@@ -77,6 +83,18 @@ export interface StageConfigOverrides {
   searchEndpoint?: string;
   /** Staging and prod: who is told when an alarm fires (context `alarmEmail`). */
   alarmEmail?: string;
+  /** Staging and prod: the web origins allowed to read answers (context `corsOrigins`). */
+  corsOrigins?: string[];
+}
+
+/** Context `corsOrigins`: comma-separated exact origins; anything else fails synthesis. */
+export function parseCorsOrigins(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseOrigins(value);
+  } catch (error) {
+    throw new Error(`corsOrigins: ${(error as Error).message}.`);
+  }
 }
 
 export function stageConfig(stage: Stage, overrides: StageConfigOverrides = {}): StageConfig {
@@ -95,7 +113,14 @@ export function stageConfig(stage: Stage, overrides: StageConfigOverrides = {}):
         search: { kind: 'local', endpoint: overrides.searchEndpoint ?? DEFAULT_LOCAL_SEARCH_ENDPOINT },
         // A cached authorizer result would outlive tokens minted by the tests' /dev/token calls.
         auth: { issuer: 'local', cognitoPlus: false, authorizerCacheTtl: Duration.seconds(0) },
-        api: { throttlingRateLimit: 1000, throttlingBurstLimit: 500, waf: false, cloudWatchRole: false },
+        api: {
+          throttlingRateLimit: 1000,
+          throttlingBurstLimit: 500,
+          waf: false,
+          cloudWatchRole: false,
+          // Any local web app (any port) may call the local cloud.
+          corsOrigins: '*',
+        },
         stepFunctions: { includeExecutionData: true },
         tags,
       };
@@ -120,7 +145,13 @@ export function stageConfig(stage: Stage, overrides: StageConfigOverrides = {}):
           ebsVolumeGiB: 10,
         },
         auth: { issuer: 'cognito', cognitoPlus: false, authorizerCacheTtl: Duration.seconds(300) },
-        api: { throttlingRateLimit: 200, throttlingBurstLimit: 100, waf: true, cloudWatchRole: true },
+        api: {
+          throttlingRateLimit: 200,
+          throttlingBurstLimit: 100,
+          waf: true,
+          cloudWatchRole: true,
+          corsOrigins: overrides.corsOrigins ?? [],
+        },
         stepFunctions: { includeExecutionData: true },
         tags,
       };
@@ -150,7 +181,13 @@ export function stageConfig(stage: Stage, overrides: StageConfigOverrides = {}):
         },
         auth: { issuer: 'cognito', cognitoPlus: true, authorizerCacheTtl: Duration.seconds(300) },
         // Below the account's default 10,000 rps / 5,000 burst, above the seed's peak.
-        api: { throttlingRateLimit: 8000, throttlingBurstLimit: 4000, waf: true, cloudWatchRole: true },
+        api: {
+          throttlingRateLimit: 8000,
+          throttlingBurstLimit: 4000,
+          waf: true,
+          cloudWatchRole: true,
+          corsOrigins: overrides.corsOrigins ?? [],
+        },
         stepFunctions: { includeExecutionData: false },
         tags,
       };

@@ -90,6 +90,8 @@ export class ServiceFunction extends Construct {
         STAGE: config.stage,
         POWERTOOLS_SERVICE_NAME: props.service,
         POWERTOOLS_LOG_LEVEL: config.logLevel,
+        // Read by the shared HTTP layer (lambdas/shared/http.ts) for the CORS headers of every answer.
+        CORS_ALLOW_ORIGINS: config.api.corsOrigins === '*' ? '*' : config.api.corsOrigins.join(','),
         ...props.environment,
       },
       bundling: {

@@ -5,16 +5,27 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CfnOutput, CustomResource, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  Annotations,
+  CfnOutput,
+  CustomResource,
+  Duration,
+  Fn,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { FilterPattern, LogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
+import { JWKS_FETCH_FAILED } from '../../lambdas/auth/token-verifier.ts';
+import { EXPOSED_HEADERS } from '../../lambdas/shared/cors.ts';
 import { loadOrCreateLocalIssuer } from '../config/local-issuer.ts';
 import type { StageConfig } from '../config/stage-config.ts';
 import { PROJECT_ROOT, ServiceFunction } from '../constructs/service-function.ts';
@@ -144,6 +155,34 @@ const GATEWAY_RESPONSES: [apigw.ResponseType, number, string, string?][] = [
 export function problemTemplate(status: number, title: string, detail?: string): string {
   const detailJson = detail === undefined ? '$context.error.messageString' : JSON.stringify(detail);
   return `{"type":"about:blank","title":"${title}","status":${status},"detail":${detailJson},"requestId":"$context.requestId"}`;
+}
+
+/** Request headers a browser may send on cross-origin calls (the preflight allows these). */
+export const CORS_REQUEST_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'Idempotency-Key',
+  'If-Match',
+  'X-Request-Id',
+  'X-Amz-Date',
+  'X-Amz-Security-Token',
+];
+
+/**
+ * CORS on the gateway's own answers (authorizer 401s, 403s, throttling...). A gateway response
+ * cannot choose per origin: one configured origin is stated; with several, the request's Origin
+ * is echoed (these problem documents carry no data). Same-origin stages send none.
+ */
+function gatewayCorsHeaders(config: StageConfig): Record<string, string> {
+  const origins = config.api.corsOrigins;
+  if (origins !== '*' && origins.length === 0) return {};
+  const allowOrigin =
+    origins === '*' ? "'*'" : origins.length === 1 ? `'${origins[0]}'` : 'method.request.header.origin';
+  return {
+    'access-control-allow-origin': allowOrigin,
+    'access-control-expose-headers': `'${EXPOSED_HEADERS}'`,
+    ...(origins === '*' ? {} : { vary: "'origin'" }),
+  };
 }
 
 export interface ApiStackProps extends StackProps {
@@ -328,17 +367,22 @@ export class ApiStack extends Stack {
     const authorizerEnv: Record<string, string> = {};
     let devToken: ServiceFunction | undefined;
     if (config.auth.issuer === 'cognito') {
-      if (!stateful.userPool) throw new Error(`stage ${config.stage} needs the user pool`);
-      const issuer = `https://cognito-idp.${this.region}.amazonaws.com/${stateful.userPool.userPoolId}`;
+      if (!stateful.userPool || stateful.userPoolClients.length === 0) {
+        throw new Error(`stage ${config.stage} needs the user pool and its app clients`);
+      }
+      // Access tokens of the declared app clients only: no ID tokens, no other client of the pool.
       Object.assign(authorizerEnv, {
-        JWT_ISSUER: issuer,
-        JWKS_URI: `${issuer}/.well-known/jwks.json`,
-        // Cognito access tokens carry client_id, not aud.
-        JWT_AUDIENCE: '',
+        AUTH_MODE: 'cognito',
+        COGNITO_USER_POOL_ID: stateful.userPool.userPoolId,
+        COGNITO_CLIENT_IDS: Fn.join(
+          ',',
+          stateful.userPoolClients.map((c) => c.userPoolClientId),
+        ),
       });
     } else {
       const issuer = loadOrCreateLocalIssuer(props.issuerKeyFile);
       Object.assign(authorizerEnv, {
+        AUTH_MODE: 'issuer',
         JWT_ISSUER: LOCAL_JWT_ISSUER,
         JWT_AUDIENCE: LOCAL_JWT_AUDIENCE,
         JWKS_JSON: JSON.stringify(issuer.jwks),
@@ -387,6 +431,8 @@ export class ApiStack extends Stack {
       validateRequestParameters: true,
     });
 
+    // Methods per resource, for its CORS preflight (declared once all routes are known).
+    const methodsOf = new Map<apigw.IResource, string[]>();
     const route = (
       path: string,
       method: string,
@@ -394,6 +440,7 @@ export class ApiStack extends Stack {
       access: { admin: true } | { optional: true } | { public: string },
     ) => {
       const resource = this.api.root.resourceForPath(path);
+      methodsOf.set(resource, [...(methodsOf.get(resource) ?? []), method]);
       const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map((m) => `method.request.path.${m[1]}`);
       const created = resource.addMethod(
         method,
@@ -462,6 +509,14 @@ export class ApiStack extends Stack {
       });
     }
 
+    for (const [resource, methods] of methodsOf) this.preflight(resource, methods, config);
+    if (config.api.corsOrigins !== '*' && config.api.corsOrigins.length === 0) {
+      Annotations.of(this).addWarningV2(
+        'store:cors-origins',
+        `Stage ${config.stage} allows no browser origins: web apps on another origin cannot read the API's answers. Deploy with -c corsOrigins=https://shop.example.com[,...].`,
+      );
+    }
+
     if (config.api.waf) this.webAcl(config);
     else {
       acknowledge(this.api.deploymentStage, {
@@ -493,6 +548,33 @@ export class ApiStack extends Stack {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
       if (stateful.alarmAction) api5xxAlarm.addAlarmAction(stateful.alarmAction);
+
+      // The authorizers answer 401 when the issuer's keys cannot be fetched; someone must know.
+      const jwksFailures = { namespace: `${prefix}/auth`, metricName: 'JwksFetchFailures' };
+      for (const [id, authFn] of [
+        ['Authorizer', authorizerFn],
+        ['OptionalAuthorizer', optionalAuthorizerFn],
+      ] as const) {
+        new MetricFilter(this, `${id}JwksFetchFailures`, {
+          logGroup: authFn.logGroup,
+          filterPattern: FilterPattern.stringValue('$.message', '=', JWKS_FETCH_FAILED),
+          metricNamespace: jwksFailures.namespace,
+          metricName: jwksFailures.metricName,
+          metricValue: '1',
+          defaultValue: 0,
+        });
+      }
+      const jwksAlarm = new Alarm(this, 'JwksFetchAlarm', {
+        alarmName: `${prefix}-jwks-unreachable`,
+        alarmDescription:
+          "The authorizers could not fetch the user pool's signing keys: tokens with a new key id are refused (401).",
+        metric: new Metric({ ...jwksFailures, statistic: 'Sum', period: Duration.minutes(5) }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      if (stateful.alarmAction) jwksAlarm.addAlarmAction(stateful.alarmAction);
     }
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the REST API stage' });
@@ -534,12 +616,6 @@ export class ApiStack extends Stack {
         throttlingRateLimit: config.api.throttlingRateLimit,
         throttlingBurstLimit: config.api.throttlingBurstLimit,
       },
-      defaultCorsPreflightOptions: {
-        allowOrigins: apigw.Cors.ALL_ORIGINS,
-        allowMethods: apigw.Cors.ALL_METHODS,
-        allowHeaders: [...apigw.Cors.DEFAULT_HEADERS, 'Idempotency-Key', 'If-Match'],
-        maxAge: Duration.hours(1),
-      },
     });
     if (config.api.cloudWatchRole) {
       acknowledge(api, {
@@ -556,14 +632,68 @@ export class ApiStack extends Stack {
           // Header names are case-insensitive; lower case, so nothing adds a second, default
           // Content-Type beside this one.
           'content-type': "'application/problem+json'",
-          'access-control-allow-origin': "'*'",
-          'access-control-allow-headers': "'*'",
+          ...gatewayCorsHeaders(config),
           'x-request-id': 'context.requestId',
         },
         templates: { 'application/json': problemTemplate(status, title, detail) },
       });
     }
     return api;
+  }
+
+  /**
+   * The CORS preflight of one resource: a MOCK integration that allows the resource's own methods
+   * and the request headers the API reads, for the stage's origins, with an x-request-id like
+   * every other answer. With several origins the request's Origin is echoed when it is one of them.
+   */
+  private preflight(resource: apigw.IResource, methods: string[], config: StageConfig): void {
+    const origins = config.api.corsOrigins;
+    if (origins !== '*' && origins.length === 0) return;
+    const allowOrigin = origins === '*' ? '*' : (origins[0] as string);
+    const headers: Record<string, string> = {
+      'Access-Control-Allow-Origin': `'${allowOrigin}'`,
+      'Access-Control-Allow-Methods': `'${[...methods, 'OPTIONS'].join(',')}'`,
+      'Access-Control-Allow-Headers': `'${CORS_REQUEST_HEADERS.join(',')}'`,
+      'Access-Control-Max-Age': `'${Duration.hours(1).toSeconds()}'`,
+      ...(origins === '*' ? {} : { Vary: "'Origin'" }),
+      'x-request-id': 'context.requestId',
+    };
+    const echoOrigin =
+      origins !== '*' && origins.length > 1
+        ? [
+            '#set($origin = $input.params().header.get("Origin"))',
+            '#if($origin == "")#set($origin = $input.params().header.get("origin"))#end',
+            `#if(${origins.map((o) => `$origin == "${o}"`).join(' || ')})`,
+            '#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)',
+            '#end',
+          ].join('\n')
+        : undefined;
+    resource.addMethod(
+      'OPTIONS',
+      new apigw.MockIntegration({
+        requestTemplates: { 'application/json': '{ "statusCode": 204 }' },
+        integrationResponses: [
+          {
+            statusCode: '204',
+            responseParameters: Object.fromEntries(
+              Object.entries(headers).map(([name, value]) => [`method.response.header.${name}`, value]),
+            ),
+            ...(echoOrigin ? { responseTemplates: { 'application/json': echoOrigin } } : {}),
+          },
+        ],
+      }),
+      {
+        authorizationType: apigw.AuthorizationType.NONE,
+        methodResponses: [
+          {
+            statusCode: '204',
+            responseParameters: Object.fromEntries(
+              Object.keys(headers).map((name) => [`method.response.header.${name}`, true]),
+            ),
+          },
+        ],
+      },
+    );
   }
 
   private webAcl(config: StageConfig): void {

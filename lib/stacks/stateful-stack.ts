@@ -52,7 +52,8 @@ export class StatefulStack extends Stack {
   readonly alarmAction?: SnsAction;
   readonly search: SearchTarget;
   readonly userPool?: cognito.UserPool;
-  readonly userPoolClient?: cognito.UserPoolClient;
+  /** The app clients whose access tokens the API accepts (empty without a user pool). */
+  readonly userPoolClients: cognito.UserPoolClient[] = [];
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -149,15 +150,16 @@ export class StatefulStack extends Stack {
     if (config.auth.issuer === 'cognito') {
       const { userPool, client } = this.userPoolFor(config);
       this.userPool = userPool;
-      this.userPoolClient = client;
+      this.userPoolClients.push(client);
     }
 
     new CfnOutput(this, 'ProductsTableName', { value: this.productsTable.tableName });
     new CfnOutput(this, 'CartsTableName', { value: this.cartsTable.tableName });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
-    if (this.userPool && this.userPoolClient) {
+    const [webClient] = this.userPoolClients;
+    if (this.userPool && webClient) {
       new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
-      new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+      new CfnOutput(this, 'UserPoolClientId', { value: webClient.userPoolClientId });
     }
   }
 

@@ -3,7 +3,14 @@ import { Capture, Match } from 'aws-cdk-lib/assertions';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKOUT_ASL, FUNCTION_IDS } from '../../lib/stacks/api-stack.ts';
-import { apiPaths, apiRoutes, resourcesOf, type SynthesizedStage, synthesizeStage } from './support/stage.ts';
+import {
+  apiPaths,
+  apiRoutes,
+  resourcesOf,
+  type SynthesizedStage,
+  synthesizeStage,
+  TEST_CORS_ORIGINS,
+} from './support/stage.ts';
 
 /** Logical id of a function (`CreateProduct1A2B3C4D`) -> its properties. */
 function functionsById(s: SynthesizedStage): Map<string, Record<string, unknown>> {
@@ -61,6 +68,7 @@ describe.each(['staging', 'prod'] as const)('api stack, stage %s', (stage) => {
         STAGE: stage,
         POWERTOOLS_SERVICE_NAME: expect.any(String),
         POWERTOOLS_LOG_LEVEL: 'INFO',
+        CORS_ALLOW_ORIGINS: TEST_CORS_ORIGINS[stage],
       });
       // The role-mapping custom resource runs as the FGAC master role, which it must not alter.
       if (id !== 'SearchRoleMapping') expect(fn.TracingConfig, id).toEqual({ Mode: 'Active' });
@@ -75,7 +83,14 @@ describe.each(['staging', 'prod'] as const)('api stack, stage %s', (stage) => {
     const keys = (id: string) =>
       Object.keys(envOf(fns.get(id)))
         .filter(
-          (k) => !['NODE_OPTIONS', 'STAGE', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL'].includes(k),
+          (k) =>
+            ![
+              'NODE_OPTIONS',
+              'STAGE',
+              'POWERTOOLS_SERVICE_NAME',
+              'POWERTOOLS_LOG_LEVEL',
+              'CORS_ALLOW_ORIGINS',
+            ].includes(k),
         )
         .sort();
     for (const id of ['CreateProduct', 'ReplaceProduct', 'DeleteProduct', 'GetProduct', 'ListProducts']) {
@@ -86,8 +101,7 @@ describe.each(['staging', 'prod'] as const)('api stack, stage %s', (stage) => {
     expect(keys('Indexer')).toEqual(['SEARCH_AUTH', 'SEARCH_ENDPOINT', 'SEARCH_INDEX', 'SEARCH_REPLICAS']);
     expect(keys('Health')).toEqual(['PRODUCTS_TABLE', 'SEARCH_AUTH', 'SEARCH_ENDPOINT']);
     expect(keys('OpenApi')).toEqual([]);
-    expect(keys('Authorizer')).toEqual(['JWKS_URI', 'JWT_AUDIENCE', 'JWT_ISSUER']);
-    expect(keys('OptionalAuthorizer')).toEqual(['JWKS_URI', 'JWT_AUDIENCE', 'JWT_ISSUER']);
+    expect(keys('Authorizer')).toEqual(['AUTH_MODE', 'COGNITO_CLIENT_IDS', 'COGNITO_USER_POOL_ID']);
     expect(envOf(fns.get('OptionalAuthorizer'))).toEqual(envOf(fns.get('Authorizer')));
     for (const id of ['CreateCart', 'UpdateCartItem', 'RemoveCartItem', 'MergeCart']) {
       expect(keys(id), id).toEqual(['CARTS_TABLE']);
@@ -103,14 +117,6 @@ describe.each(['staging', 'prod'] as const)('api stack, stage %s', (stage) => {
     expect(search.SEARCH_INDEX).toBe('products');
     expect(JSON.stringify(search.SEARCH_ENDPOINT)).toMatch(/^\{"Fn::Join":\["",\["https:\/\/",/);
     expect(envOf(fns.get('Indexer')).SEARCH_REPLICAS).toBe(stage === 'prod' ? '2' : '0');
-
-    const auth = envOf(fns.get('Authorizer'));
-    expect(auth.JWT_AUDIENCE).toBe('');
-    const issuer = JSON.stringify(auth.JWT_ISSUER);
-    expect(issuer).toContain('https://cognito-idp.');
-    expect(issuer).toContain('{"Ref":"AWS::Region"}');
-    expect(issuer).toContain('UserPool');
-    expect(JSON.stringify(auth.JWKS_URI)).toContain('/.well-known/jwks.json');
   });
 
   it('grants least privilege on the products table', () => {
@@ -323,6 +329,88 @@ describe.each(['staging', 'prod'] as const)('api stack, stage %s', (stage) => {
     expect(nonCors).toEqual(expected.map(([r]) => r).sort());
   });
 
+  it('declares a CORS preflight on every resource with routes: its own methods, the stage origins, an x-request-id', () => {
+    const routes = apiRoutes(s.apiJson);
+    const methodsByPath = new Map<string, string[]>();
+    for (const route of routes.keys()) {
+      const [verb, path] = route.split(' ') as [string, string];
+      if (verb !== 'OPTIONS') methodsByPath.set(path, [...(methodsByPath.get(path) ?? []), verb]);
+    }
+    const preflights = [...routes.keys()].filter((r) => r.startsWith('OPTIONS ')).map((r) => r.slice(8));
+    expect(preflights.sort()).toEqual([...methodsByPath.keys()].sort());
+    const origins = (TEST_CORS_ORIGINS[stage] ?? '').split(',');
+    for (const [path, methods] of methodsByPath) {
+      const preflight = routes.get(`OPTIONS ${path}`) as {
+        AuthorizationType: string;
+        Integration: {
+          Type: string;
+          IntegrationResponses: {
+            StatusCode: string;
+            ResponseParameters: Record<string, string>;
+            ResponseTemplates?: Record<string, string>;
+          }[];
+        };
+      };
+      expect(preflight.AuthorizationType, path).toBe('NONE');
+      expect(preflight.Integration.Type, path).toBe('MOCK');
+      const [response] = preflight.Integration.IntegrationResponses;
+      const header = (name: string) => response?.ResponseParameters[`method.response.header.${name}`];
+      expect(response?.StatusCode, path).toBe('204');
+      expect(header('x-request-id'), path).toBe('context.requestId');
+      expect(header('Access-Control-Allow-Methods'), path).toBe(`'${[...methods, 'OPTIONS'].join(',')}'`);
+      expect(header('Access-Control-Allow-Headers'), path).toMatch(
+        /Authorization,Content-Type,Idempotency-Key,If-Match,X-Request-Id/,
+      );
+      expect(header('Access-Control-Allow-Origin'), path).toBe(`'${origins[0]}'`);
+      expect(header('Vary'), path).toBe("'Origin'");
+      const echo = response?.ResponseTemplates?.['application/json'];
+      if (origins.length > 1) {
+        for (const origin of origins) expect(echo, path).toContain(`$origin == "${origin}"`);
+        expect(echo, path).toContain(
+          '$context.responseOverride.header.Access-Control-Allow-Origin = $origin',
+        );
+      } else {
+        expect(echo, path).toBeUndefined();
+      }
+    }
+  });
+
+  it('accepts only access tokens of the declared app clients (Cognito verifier env)', () => {
+    const fns = functionsById(s);
+    const env = envOf(fns.get('Authorizer'));
+    const [client] = resourcesOf(s.statefulJson, 'AWS::Cognito::UserPoolClient');
+    expect(client).toBeDefined();
+    expect(env.AUTH_MODE).toBe('cognito');
+    expect(JSON.stringify(env.COGNITO_USER_POOL_ID)).toMatch(/UserPool/);
+    expect(JSON.stringify(env.COGNITO_CLIENT_IDS)).toMatch(/WebClient/);
+    // The pool's issuer and JWKS follow from its id; an audience switch would only turn checks off.
+    for (const name of ['JWT_AUDIENCE', 'JWT_ISSUER', 'JWKS_URI', 'JWKS_JSON'])
+      expect(env).not.toHaveProperty(name);
+  });
+
+  it('alarms when the authorizers cannot fetch the JWKS (metric filter on both log groups)', () => {
+    const filters = resourcesOf(s.apiJson, 'AWS::Logs::MetricFilter');
+    expect(filters.map(([, f]) => JSON.stringify(f.Properties.LogGroupName)).sort()).toEqual([
+      expect.stringMatching(/"AuthorizerLogs/),
+      expect.stringMatching(/"OptionalAuthorizerLogs/),
+    ]);
+    for (const [, filter] of filters) {
+      expect(filter.Properties).toMatchObject({
+        FilterPattern: '{ $.message = "JWKS fetch failed" }',
+        MetricTransformations: [
+          { MetricNamespace: `store-${stage}/auth`, MetricName: 'JwksFetchFailures', MetricValue: '1' },
+        ],
+      });
+    }
+    s.api.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `store-${stage}-jwks-unreachable`,
+      Namespace: `store-${stage}/auth`,
+      MetricName: 'JwksFetchFailures',
+      Threshold: 1,
+      AlarmActions: Match.anyValue(),
+    });
+  });
+
   it('has no /dev resource or route', () => {
     expect([...apiPaths(s.apiJson).values()].filter((p) => p.startsWith('/dev'))).toEqual([]);
     expect(JSON.stringify(s.apiJson)).not.toMatch(/dev\/token|DevToken|DEV_ISSUER_PRIVATE_JWK/);
@@ -335,7 +423,11 @@ describe.each(['staging', 'prod'] as const)('api stack, stage %s', (stage) => {
       StatusCode: '401',
       ResponseParameters: {
         'gatewayresponse.header.content-type': "'application/problem+json'",
-        'gatewayresponse.header.access-control-allow-origin': "'*'",
+        'gatewayresponse.header.access-control-allow-origin':
+          stage === 'prod' ? "'https://shop.example.com'" : 'method.request.header.origin',
+        'gatewayresponse.header.access-control-expose-headers': "'etag, location, x-request-id'",
+        'gatewayresponse.header.vary': "'origin'",
+        'gatewayresponse.header.x-request-id': 'context.requestId',
       },
       ResponseTemplates: templates,
     });

@@ -66,8 +66,31 @@ describe('stage local', () => {
     for (const id of ['Authorizer', 'DevToken']) {
       expect(env(id), id).toMatchObject({ JWT_ISSUER: LOCAL_JWT_ISSUER, JWT_AUDIENCE: LOCAL_JWT_AUDIENCE });
     }
+    expect(env('Authorizer')).toMatchObject({ AUTH_MODE: 'issuer' });
     expect(env('Authorizer')).not.toHaveProperty('JWKS_URI');
     expect(env('Authorizer')).not.toHaveProperty('DEV_ISSUER_PRIVATE_JWK');
+  });
+
+  it('lets any origin read answers: functions, preflights and gateway responses', () => {
+    for (const [id, fn] of resourcesOf(s.apiJson, 'AWS::Lambda::Function')) {
+      const vars = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect(vars.CORS_ALLOW_ORIGINS, id).toBe('*');
+    }
+    const preflights = [...apiRoutes(s.apiJson)].filter(([route]) => route.startsWith('OPTIONS '));
+    expect(preflights.length).toBeGreaterThan(5);
+    for (const [route, method] of preflights) {
+      const params = (
+        method.Integration as { IntegrationResponses: { ResponseParameters: Record<string, string> }[] }
+      ).IntegrationResponses[0]?.ResponseParameters;
+      expect(params?.['method.response.header.Access-Control-Allow-Origin'], route).toBe("'*'");
+      expect(params?.['method.response.header.x-request-id'], route).toBe('context.requestId');
+    }
+    for (const [id, response] of resourcesOf(s.apiJson, 'AWS::ApiGateway::GatewayResponse')) {
+      expect(response.Properties.ResponseParameters, id).toMatchObject({
+        'gatewayresponse.header.access-control-allow-origin': "'*'",
+        'gatewayresponse.header.access-control-expose-headers': "'etag, location, x-request-id'",
+      });
+    }
   });
 
   it('does not cache authorizer results (tokens come and go with the tests)', () => {

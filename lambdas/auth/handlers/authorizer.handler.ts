@@ -1,9 +1,10 @@
 /**
  * TOKEN authorizer (identity source: Authorization). Valid token: Allow on the whole API with the
- * caller in the context ({ sub, groups (comma-joined), email }). Bad or expired token: the
- * `Unauthorized` error that API Gateway turns into a 401.
+ * caller in the context ({ sub, groups (a JSON list), email }). Any token that does not verify,
+ * whatever the reason: the `Unauthorized` error that API Gateway turns into a 401.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import { callerContext } from '#shared/auth.ts';
 import { logger } from '#shared/logger.ts';
 import { apiWildcardArn, bearerToken, InvalidTokenError } from '../token-verifier.ts';
 import { verifierFromEnv } from '../verifier-from-env.ts';
@@ -31,6 +32,6 @@ export const handler = async (event: APIGatewayTokenAuthorizerEvent): Promise<AP
         { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: apiWildcardArn(event.methodArn) },
       ],
     },
-    context: { sub: identity.sub, groups: identity.groups.join(','), email: identity.email ?? '' },
+    context: callerContext(identity),
   };
 };

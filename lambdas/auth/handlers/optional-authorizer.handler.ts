@@ -3,10 +3,11 @@
  * Allow, with no caller in the context (the handler sees an anonymous request). A header that is
  * not a valid bearer token: `Unauthorized` (401), never silently anonymous, so a client with an
  * expired token learns it instead of writing to the wrong cart. Valid token: Allow with
- * { sub, groups, email } as the TOKEN authorizer gives. Runs uncached (TTL 0, no identity
+ * the caller's context as the TOKEN authorizer gives it. Runs uncached (TTL 0, no identity
  * source: API Gateway invokes it on every request), so each decision covers only its own method.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { callerContext } from '#shared/auth.ts';
 import { logger } from '#shared/logger.ts';
 import { bearerToken, InvalidTokenError } from '../token-verifier.ts';
 import { verifierFromEnv } from '../verifier-from-env.ts';
@@ -46,11 +47,7 @@ export const handler = async (
   if (!token) throw new Error('Unauthorized');
   try {
     const identity = await verify(token);
-    return allow(event, identity.sub, {
-      sub: identity.sub,
-      groups: identity.groups.join(','),
-      email: identity.email ?? '',
-    });
+    return allow(event, identity.sub, callerContext(identity));
   } catch (error) {
     if (error instanceof InvalidTokenError) {
       logger.info('token rejected', { reason: error.message });

@@ -88,13 +88,28 @@ function inputsHash(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
+/**
+ * Browser origins the deployed stages are synthesized with: several for staging (the preflight
+ * echoes the caller's origin), one for prod (stated as is).
+ */
+export const TEST_CORS_ORIGINS: Record<Stage, string | undefined> = {
+  local: undefined,
+  staging: 'https://shop.example.com,https://admin.example.com',
+  prod: 'https://shop.example.com',
+};
+
 function build(stage: Stage, dir: string, issuerKeyFile: string): void {
   const staging = `${dir}.tmp-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   // Asset metadata on, as the CDK CLI sets it: the local cloud finds function code through it.
   const app = new App({
     outdir: staging,
-    context: { stage, issuerKeyFile, 'aws:cdk:enable-asset-metadata': true },
+    context: {
+      stage,
+      issuerKeyFile,
+      'aws:cdk:enable-asset-metadata': true,
+      ...(TEST_CORS_ORIGINS[stage] ? { corsOrigins: TEST_CORS_ORIGINS[stage] } : {}),
+    },
   });
   const store = buildStore(app);
   // The plugin also runs inside app.synth() and fails it on errors; run directly too, so warnings

@@ -25,6 +25,7 @@ describe('optional authorizer (cart routes)', () => {
   let handler: (e: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
 
   beforeAll(async () => {
+    vi.stubEnv('AUTH_MODE', 'issuer');
     vi.stubEnv('JWT_ISSUER', ISSUER);
     vi.stubEnv('JWT_AUDIENCE', AUDIENCE);
     vi.stubEnv('JWKS_JSON', JSON.stringify(jwks));
@@ -52,7 +53,7 @@ describe('optional authorizer (cart routes)', () => {
     );
     const result = await handler(event({ Authorization: `Bearer ${token}` }));
     expect(result.principalId).toBe('dana');
-    expect(result.context).toEqual({ sub: 'dana', groups: 'staff', email: '' });
+    expect(result.context).toEqual({ sub: 'dana', groups: '["staff"]', email: '' });
   });
 
   it('turns away a header that is present but not a valid bearer token (401, never anonymous)', async () => {

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { requireAdmin } from '#shared/auth.ts';
-import { ConflictError, NotFoundError, PreconditionFailedError, UnprocessableError } from '#shared/errors.ts';
+import { callerContext, callerOf, requireAdmin } from '#shared/auth.ts';
+import { corsHeaders, corsPolicy } from '#shared/cors.ts';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  PreconditionFailedError,
+  UnauthorizedError,
+  UnprocessableError,
+} from '#shared/errors.ts';
 import { httpHandler, jsonBody, queryParams } from '#shared/http.ts';
 import { toProblem } from '#shared/problem.ts';
 import { validate } from '#shared/validation.ts';
@@ -114,9 +122,10 @@ describe('queryParams', () => {
   });
 });
 
-describe('requireAdmin', () => {
+describe('requireAdmin: exact group names from the authorizer context', () => {
   const withAuthorizer = (authorizer: Record<string, string> | null) =>
     apiEvent({ requestContext: { requestId: 'r', authorizer } as never });
+  const withGroups = (groups: string[]) => withAuthorizer(callerContext({ sub: 'u1', groups }));
 
   it('401 without an authorizer context', async () => {
     const res = await httpHandler(async (event) => {
@@ -126,17 +135,124 @@ describe('requireAdmin', () => {
     expect(res.statusCode).toBe(401);
   });
 
-  it('403 for a caller outside the admin group', () => {
-    expect(() => requireAdmin(withAuthorizer({ sub: 'u1', groups: 'shoppers', email: '' }))).toThrow(
-      /administrators/,
+  it.each([
+    [[]],
+    [['shoppers']],
+    [['admin ']],
+    [[' admin']],
+    [['admin\t']],
+    [['\tadmin']],
+    [['admin\n']],
+    [['x,admin']],
+    [['admin,x']],
+    [['support,admin']],
+    [['Admin']],
+    [['ADMIN']],
+    [['admin\u200b']],
+    [['admín']],
+    [['admins']],
+    [['adm', 'in']],
+    [['']],
+  ])('403 for groups %j', (groups) => {
+    expect(() => requireAdmin(withGroups(groups))).toThrow(ForbiddenError);
+  });
+
+  it.each([[['admin']], [['staff', 'admin']], [['admin', 'support,admin']]])('admits groups %j', (groups) => {
+    expect(requireAdmin(withGroups(groups))).toEqual({ sub: 'u1', groups });
+  });
+
+  it('carries group names with commas and spaces through the context unchanged', () => {
+    const groups = ['support,admin', ' padded ', 'a"quote'];
+    expect(callerOf(withGroups(groups))?.groups).toEqual(groups);
+  });
+
+  it.each([
+    ['a comma-joined string', 'staff,admin'],
+    ['a bare name', 'admin'],
+    ['a JSON object', '{"0":"admin"}'],
+    ['a JSON string', '"admin"'],
+    ['a list with a number', '["admin",1]'],
+    ['a nested list', '[["admin"]]'],
+    ['broken JSON', '["admin"'],
+  ])('401, never admin and never anonymous, for groups that are %s', async (_, groups) => {
+    const event = withAuthorizer({ sub: 'u1', groups, email: '' });
+    expect(() => callerOf(event)).toThrow(UnauthorizedError);
+    const res = await httpHandler(async (e) => {
+      requireAdmin(e);
+      return { status: 200 };
+    })(event, lambdaContext);
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('no sub: no caller', () => {
+    expect(callerOf(withAuthorizer({ sub: '', groups: '["admin"]' }))).toBeUndefined();
+    expect(callerOf(withAuthorizer({ groups: '["admin"]' }))).toBeUndefined();
+  });
+});
+
+describe('CORS on every answer', () => {
+  const shop = 'https://shop.example.com';
+  const configured = corsPolicy(`${shop}, https://admin.example.com:8443`);
+
+  it('any origin locally: allow-origin * and the readable headers, Origin or not', () => {
+    for (const origin of [undefined, shop, 'http://localhost:5173', 'null']) {
+      expect(corsHeaders(corsPolicy('*'), origin)).toEqual({
+        'access-control-allow-origin': '*',
+        'access-control-expose-headers': 'etag, location, x-request-id',
+      });
+    }
+  });
+
+  it('configured origins: the exact origin is echoed, with Vary', () => {
+    expect(corsHeaders(configured, shop)).toEqual({
+      'access-control-allow-origin': shop,
+      'access-control-expose-headers': 'etag, location, x-request-id',
+      vary: 'origin',
+    });
+    expect(corsHeaders(configured, 'https://admin.example.com:8443')['access-control-allow-origin']).toBe(
+      'https://admin.example.com:8443',
     );
   });
 
-  it('accepts admin among comma-joined groups', () => {
-    expect(requireAdmin(withAuthorizer({ sub: 'u1', groups: 'staff, admin', email: 'a@b.c' }))).toEqual({
-      sub: 'u1',
-      groups: ['staff', 'admin'],
-      email: 'a@b.c',
-    });
+  it.each([
+    undefined,
+    'https://evil.example.com',
+    'https://shop.example.com.evil.com',
+    'https://shop.example.co',
+    'http://shop.example.com',
+    'https://SHOP.example.com',
+    'https://shop.example.com:443',
+    'https://shop.example.com/',
+    'null',
+    '*',
+    '',
+  ])('configured origins: %j gets no allow-origin', (origin) => {
+    expect(corsHeaders(configured, origin)).toEqual({ vary: 'origin' });
+  });
+
+  it('unset or empty: same-origin only', () => {
+    for (const value of [undefined, '', ' , '])
+      expect(corsHeaders(corsPolicy(value), shop)).toEqual({ vary: 'origin' });
+  });
+
+  it.each([
+    'https://*.example.com',
+    'shop.example.com',
+    'https://shop.example.com/path',
+    'ftp://x.example.com',
+    '*,https://a.example.com',
+  ])('refuses %j at cold start', (value) => {
+    expect(() => corsPolicy(value)).toThrow(/CORS_ALLOW_ORIGINS/);
+  });
+
+  it('success and problem answers both go through the CORS layer', async () => {
+    const ok = await echo(apiEvent({ body: '{"name":"x"}', headers: { Origin: shop } }), lambdaContext);
+    const bad = await echo(apiEvent({ body: '{', headers: { Origin: shop } }), lambdaContext);
+    // Unit tests run with CORS_ALLOW_ORIGINS unset: same-origin, so only Vary.
+    for (const res of [ok, bad]) {
+      expect(res.headers).toMatchObject({ vary: 'origin', 'x-request-id': 'req-123' });
+      expect(res.headers).not.toHaveProperty('access-control-allow-origin');
+    }
+    expect(bad.statusCode).toBe(400);
   });
 });
