@@ -22,6 +22,16 @@ export default defineConfig({
       },
       {
         test: {
+          // The local cloud's emulators, one file per surface, each pinned to the AWS rule it follows.
+          name: 'conformance',
+          include: ['test/conformance/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',

@@ -25,7 +25,15 @@ export interface InvokeError {
   stack?: string[];
 }
 
-export type InvokeResult = { ok: true; result: unknown } | { ok: false; error: InvokeError };
+/**
+ * The outcome of one Invoke. `function`: the handler threw (Lambda's FunctionError: Unhandled);
+ * `timeout`: it ran past its timeout (its environment is discarded); `service`: the Invoke API
+ * itself refused (TooManyRequestsException, ServiceException, ResourceNotFoundException,
+ * RequestTooLargeException...), so no handler ran.
+ */
+export type InvokeResult =
+  | { ok: true; result: unknown }
+  | { ok: false; kind: 'function' | 'timeout' | 'service'; error: InvokeError };
 
 interface Pending {
   resolve: (result: InvokeResult) => void;
@@ -73,6 +81,7 @@ export class LambdaRuntime {
     if (!fn) {
       return Promise.resolve({
         ok: false,
+        kind: 'service',
         error: { errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${nameOrArn}` },
       });
     }
@@ -90,6 +99,7 @@ export class LambdaRuntime {
         this.discard(fn.name);
         resolve({
           ok: false,
+          kind: 'timeout',
           error: {
             errorType: 'Sandbox.Timedout',
             errorMessage: `Task timed out after ${fn.timeoutSeconds}.00 seconds`,
@@ -145,7 +155,7 @@ export class LambdaRuntime {
         pending.resolve(
           message.ok
             ? { ok: true, result: message.result }
-            : { ok: false, error: message.error as InvokeError },
+            : { ok: false, kind: 'function', error: message.error as InvokeError },
         );
       },
     );
@@ -166,7 +176,7 @@ export class LambdaRuntime {
   private failAll(instance: Instance, error: InvokeError): void {
     for (const [id, pending] of instance.pending) {
       clearTimeout(pending.timer);
-      pending.resolve({ ok: false, error });
+      pending.resolve({ ok: false, kind: 'function', error });
       instance.pending.delete(id);
     }
   }
