@@ -1,8 +1,16 @@
 /**
- * Opaque pagination cursors: base64url of a small JSON value. Callers validate the decoded shape;
- * anything that does not decode is a 400 on `cursor`, never a 500.
+ * Opaque pagination cursors: base64url of a small JSON value. A cursor is only ever one the server
+ * issued for the same query: anything else (undecodable, re-encoded, reshaped, from another query)
+ * is a 400 on `cursor`, never a 500, and never reaches a data store.
  */
+import { createHash } from 'node:crypto';
+import type * as z from 'zod';
 import { ValidationError } from './errors.ts';
+
+/** Longest cursor accepted; issued cursors are well under a few hundred characters. */
+export const MAX_CURSOR_LENGTH = 2048;
+
+const CURSOR_PATTERN = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_CURSOR_LENGTH}}$`);
 
 export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
@@ -12,11 +20,44 @@ export function invalidCursor(reason = 'The cursor is not valid for this request
   return new ValidationError(reason, [{ path: 'cursor', message: reason }]);
 }
 
+/**
+ * The JSON value inside a cursor. Only the exact bytes encodeCursor produces decode: re-encoding the
+ * parsed value must give the same string back, which refuses non-canonical base64, invalid UTF-8,
+ * extra whitespace, duplicate keys and numbers JSON cannot round-trip (1e999, 0.1e1...).
+ */
 export function decodeCursor(cursor: string): unknown {
-  if (!/^[A-Za-z0-9_-]{1,2048}$/.test(cursor)) throw invalidCursor();
+  if (!CURSOR_PATTERN.test(cursor)) throw invalidCursor();
+  let value: unknown;
   try {
-    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
   } catch {
     throw invalidCursor();
   }
+  if (encodeCursor(value) !== cursor) throw invalidCursor();
+  return value;
+}
+
+/** Decodes `cursor` and checks it against `schema` (which states the exact shape); 400 otherwise. */
+export function parseCursor<S extends z.ZodType>(cursor: string, schema: S): z.output<S> {
+  const result = schema.safeParse(decodeCursor(cursor));
+  if (!result.success) throw invalidCursor();
+  return result.data;
+}
+
+/**
+ * A short digest of the normalised query a cursor was issued for. Stored in the cursor, it ties
+ * the cursor to that query: the same cursor on another query (other text, filters, sort or
+ * category) is refused instead of paging from a position that query never produced.
+ */
+export function queryBinding(normalisedQuery: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify(normalisedQuery), 'utf8')
+    .digest('base64url')
+    .slice(0, 16);
+}
+
+export function wrongQueryCursor(): ValidationError {
+  return invalidCursor(
+    'The cursor belongs to another query (text, filters, sort or category changed); start again without it.',
+  );
 }

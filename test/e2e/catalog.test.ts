@@ -13,7 +13,12 @@ interface Product {
   productId: string;
   name: string;
   category: string;
-  variants: { sku: string; price: { amount: number; currency: string } }[];
+  attributes: Record<string, string>;
+  variants: {
+    sku: string;
+    attributes: Record<string, string>;
+    price: { amount: number; currency: string };
+  }[];
   rating: { average: number; count: number };
   createdAt: string;
   updatedAt: string;
@@ -141,6 +146,193 @@ describe('catalog: admin writes, public reads', () => {
       body: productBody({ variants: [{ sku, attributes: {}, price: { amount: 100, currency: 'USD' } }] }),
     });
     expect(reuse.status).toBe(201);
+  });
+});
+
+describe('catalog: list cursors are opaque and bound to their listing', () => {
+  const category = `cat-${uniqueWord(6)}`;
+  let issued: string;
+
+  const list = (params: Record<string, string>) =>
+    client.request<{ items: Product[]; nextCursor?: string } & Problem>(
+      'GET',
+      `/products?${new URLSearchParams(params)}`,
+    );
+
+  beforeAll(async () => {
+    for (let i = 0; i < 3; i++) {
+      const res = await client.request('POST', '/admin/products', {
+        token: admin,
+        body: productBody({ category }),
+      });
+      expect(res.status).toBe(201);
+    }
+    const first = await list({ category, limit: '1' });
+    expect(first.status).toBe(200);
+    issued = first.body.nextCursor ?? '';
+    expect(issued).not.toBe('');
+  });
+
+  it('pages the whole catalog newest first without repeats', async () => {
+    const seen: Product[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 3; pages++) {
+      const page = await list({ limit: '2', ...(cursor ? { cursor } : {}) });
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items);
+      cursor = page.body.nextCursor;
+      if (!cursor) break;
+    }
+    expect(new Set(seen.map((p) => p.productId)).size).toBe(seen.length);
+    const created = seen.map((p) => p.createdAt);
+    expect(created).toEqual([...created].sort().reverse());
+  });
+
+  it('answers every tampered cursor with 400 on cursor, never a 5xx, and queries nothing', async () => {
+    const good = JSON.parse(Buffer.from(issued, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+    const otherListing = (await list({ limit: '1' })).body.nextCursor ?? '';
+    const tampered: [string, Record<string, string>][] = [
+      [
+        'a raw start key',
+        {
+          category,
+          cursor: cursorOf({ pk: 'PRODUCT#x', sk: 'PRODUCT', ipk: `CATEGORY#${category}`, isk: 'zzz' }),
+        },
+      ],
+      [
+        'a start key of another type',
+        { category, cursor: cursorOf({ pk: { S: 'PRODUCT#x' }, sk: 'PRODUCT', ipk: 'PRODUCTS', isk: 1 }) },
+      ],
+      ['an extra key attribute', { category, cursor: cursorOf({ ...good, gsi1pk: 'CATEGORY#other' }) }],
+      ['a made-up id', { category, cursor: cursorOf({ ...good, id: 'does-not-exist' }) }],
+      ['an id with its key prefix', { category, cursor: cursorOf({ ...good, id: `PRODUCT#${good.id}` }) }],
+      ['a nested id', { category, cursor: cursorOf({ ...good, id: { S: good.id } }) }],
+      ['a date that is not one', { category, cursor: cursorOf({ ...good, t: '2026-02-30T00:00:00.000Z' }) }],
+      ['a date as a number', { category, cursor: cursorOf({ ...good, t: Date.now() }) }],
+      ['null', { category, cursor: cursorOf(null) }],
+      ['an array', { category, cursor: cursorOf([good.t, good.id]) }],
+      ['another category', { category: `${category}-x`, cursor: issued }],
+      ['no category', { cursor: issued }],
+      ['the whole catalog for a category', { category, cursor: otherListing }],
+      ['not base64', { category, cursor: 'not a cursor!' }],
+      ['padded', { category, cursor: `${issued}=` }],
+      ['too long', { category, cursor: 'A'.repeat(2049) }],
+    ];
+    const answers: string[] = [];
+    for (const [label, params] of tampered) {
+      const res = await list(params);
+      const problem = res.headers.get('content-type')?.includes('application/problem+json');
+      const paths = res.body?.errors?.map((e) => e.path) ?? [];
+      answers.push(`${label}: ${res.status}${problem ? '' : ' (not problem+json)'} ${paths.join(',')}`);
+    }
+    expect(answers).toEqual(tampered.map(([label]) => `${label}: 400 cursor`));
+    expect((await list({ category, limit: '1', cursor: issued })).body.items).toHaveLength(1);
+  });
+});
+
+describe('catalog: attribute keys follow one rule, on the product and on every variant', () => {
+  const category = `cat-${uniqueWord(6)}`;
+  const skus = [uniqueSku('ATTR'), uniqueSku('ATTR')];
+  /** A body with `key` on the product or on the second variant, serialized as a client would. */
+  const bodyWith = (where: 'product' | 'variant', key: string) => {
+    const body = productBody({
+      category,
+      attributes: where === 'product' ? { material: 'steel', [key]: 'x' } : { material: 'steel' },
+      variants: skus.map((sku, i) => ({
+        sku,
+        attributes: where === 'variant' && i === 1 ? { size: 'M', [key]: 'x' } : { size: 'M' },
+        price: { amount: 500, currency: 'USD' },
+      })),
+    });
+    const raw = JSON.stringify(body);
+    expect(raw).toContain(`${JSON.stringify(key)}:"x"`);
+    return raw;
+  };
+  const rejected = [
+    'constructor',
+    '__proto__',
+    'prototype',
+    'toString',
+    'valueOf',
+    'hasOwnProperty',
+    '',
+    ' ',
+    ' color',
+    'a\tb',
+    'a\u0000b',
+    '1st',
+    'x'.repeat(65),
+  ];
+  const cases = rejected.flatMap((key) =>
+    (['product', 'variant'] as const).map((where) => ({
+      key,
+      where,
+      path: where === 'product' ? `attributes.${key}` : `variants.1.attributes.${key}`,
+    })),
+  );
+
+  it.each(cases)('rejects $key on the $where with a 400 at $path', async ({ key, where, path }) => {
+    const res = await client.request<Problem>('POST', '/admin/products', {
+      token: admin,
+      rawBody: bodyWith(where, key),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body.errors?.map((e) => e.path)).toEqual([path]);
+  });
+
+  it('wrote nothing for any rejected body: the category is empty and the SKUs are free', async () => {
+    const listed = await client.request<{ items: Product[] }>('GET', `/products?category=${category}`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.items).toEqual([]);
+    const created = await client.request<Product>('POST', '/admin/products', {
+      token: admin,
+      body: productBody({
+        category,
+        variants: skus.map((sku) => ({ sku, attributes: {}, price: { amount: 500, currency: 'USD' } })),
+      }),
+    });
+    expect(created.status).toBe(201);
+  });
+
+  it('rejects a replace with a reserved key and leaves the product as it was', async () => {
+    const body = productBody({ attributes: { material: 'oak' } });
+    const created = await client.request<Product>('POST', '/admin/products', { token: admin, body });
+    expect(created.status).toBe(201);
+    const raw = JSON.stringify({ ...body, attributes: { material: 'pine', constructor: 'x' } });
+    const replaced = await client.request<Problem>('PUT', `/admin/products/${created.body.productId}`, {
+      token: admin,
+      rawBody: raw,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(replaced.status).toBe(400);
+    expect(replaced.body.errors?.map((e) => e.path)).toEqual(['attributes.constructor']);
+    const read = await client.request<Product>('GET', `/products/${created.body.productId}`);
+    expect(read.body.attributes).toEqual({ material: 'oak' });
+  });
+
+  it('stores and returns keys within the rule exactly', async () => {
+    const attributes = {
+      'Screen size': '15 in',
+      model_no: 'A1',
+      'x-ray': 'no',
+      Constructor: 'ok',
+      color: 'red',
+    };
+    const variantAttributes = { 'USB-C ports': '2', size: 'M' };
+    const body = productBody({
+      attributes,
+      variants: [
+        { sku: uniqueSku(), attributes: variantAttributes, price: { amount: 100, currency: 'USD' } },
+      ],
+    });
+    const created = await client.request<Product>('POST', '/admin/products', { token: admin, body });
+    expect(created.status).toBe(201);
+    const read = await client.request<Product>('GET', `/products/${created.body.productId}`);
+    expect(read.body.attributes).toEqual(attributes);
+    expect(read.body.variants[0]?.attributes).toEqual(variantAttributes);
   });
 });
 

@@ -1,5 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adminToken, client, eventually, productBody, uniqueSku, uniqueWord } from './support/fixtures.ts';
+import {
+  adminToken,
+  client,
+  eventually,
+  type Problem,
+  productBody,
+  uniqueSku,
+  uniqueWord,
+} from './support/fixtures.ts';
 
 interface SearchItem {
   productId: string;
@@ -27,6 +35,12 @@ interface SearchResult {
 }
 
 let admin: string;
+
+/** Cursor bytes the suite builds itself: tampered ones must never look like the server's. */
+const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+const cursorOf = (value: unknown) => b64(JSON.stringify(value));
+const inside = (cursor: string) =>
+  JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { h: string; a: unknown[] };
 
 async function search(params: Record<string, string>) {
   const res = await client.request<SearchResult>('GET', `/search?${new URLSearchParams(params)}`);
@@ -174,6 +188,83 @@ describe('filters, facets, sorts and pages', () => {
       const res = await client.request('GET', `/search?${query}`);
       expect(res.status, query).toBe(400);
     }
+  });
+
+  const SORTS = ['relevance', 'newest', 'price_asc', 'price_desc', 'rating'] as const;
+  /** relevance ranks only with text; the word is in every name, so the five match either way. */
+  const paramsFor = (sort: string): Record<string, string> =>
+    sort === 'relevance' ? { category, sort, q: word } : { category, sort };
+
+  it.each(SORTS)(
+    'pages a %s search two at a time: every product once, in the one-page order',
+    async (sort) => {
+      const order = (await search({ ...paramsFor(sort), limit: '10' })).items.map((i) => i.productId);
+      expect([...order].sort()).toEqual(Object.values(ids).sort());
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await search({ ...paramsFor(sort), limit: '2', ...(cursor ? { cursor } : {}) });
+        seen.push(...page.items.map((i) => i.productId));
+        cursor = page.nextCursor;
+        pages++;
+      } while (cursor && pages < 10);
+      expect(pages).toBe(3);
+      expect(seen).toEqual(order);
+    },
+  );
+
+  it.each(SORTS)('answers every tampered %s cursor with 400 on cursor, never a 5xx', async (sort) => {
+    const params = paramsFor(sort);
+    const issued = (await search({ ...params, limit: '2' })).nextCursor ?? '';
+    const good = inside(issued);
+    expect(good.a.length).toBeGreaterThanOrEqual(2);
+    const other = (
+      await search({ ...paramsFor(sort === 'price_asc' ? 'price_desc' : 'price_asc'), limit: '2' })
+    ).nextCursor;
+    const otherQuery = (await search({ ...params, brand: 'Alpha,Beta', limit: '1' })).nextCursor;
+    expect(other && otherQuery).toBeTruthy();
+    const replaced = (i: number, value: unknown) => good.a.map((v, j) => (j === i ? value : v));
+    const tampered: [string, string][] = [
+      ['the reported shape', cursorOf({ s: sort, a: ['abc', 'x'] })],
+      ['strings everywhere', cursorOf({ h: good.h, a: good.a.map(() => 'abc') })],
+      ['numbers everywhere', cursorOf({ h: good.h, a: good.a.map(() => 1) })],
+      ['nulls', cursorOf({ h: good.h, a: good.a.map(() => null) })],
+      ['nested objects', cursorOf({ h: good.h, a: good.a.map(() => ({ $gt: 1 })) })],
+      ['a huge number', cursorOf({ h: good.h, a: replaced(0, 1e300) })],
+      ['a negative number', cursorOf({ h: good.h, a: replaced(0, -1) })],
+      ['a number as a string', cursorOf({ h: good.h, a: replaced(0, String(good.a[0])) })],
+      ['Infinity', b64(`{"h":"${good.h}","a":[1e999${',"x"'.repeat(good.a.length - 1)}]}`)],
+      ['NaN', b64(`{"h":"${good.h}","a":[NaN${',"x"'.repeat(good.a.length - 1)}]}`)],
+      ['a made-up id', cursorOf({ h: good.h, a: replaced(good.a.length - 1, 'x') })],
+      ['an id of another type', cursorOf({ h: good.h, a: replaced(good.a.length - 1, 42) })],
+      ['one value short', cursorOf({ h: good.h, a: good.a.slice(1) })],
+      ['one value more', cursorOf({ h: good.h, a: [...good.a, good.a[0]] })],
+      ['no values', cursorOf({ h: good.h, a: [] })],
+      ['an extra field', cursorOf({ ...good, s: sort })],
+      ['no binding', cursorOf({ a: good.a })],
+      ['null', cursorOf(null)],
+      ['a bare array', cursorOf(good.a)],
+      ['another sort', other ?? ''],
+      ['another search', otherQuery ?? ''],
+      ['not base64', 'not a cursor!'],
+      ['padded', `${issued}=`],
+      ['re-encoded with spaces', b64(JSON.stringify(good, null, 1))],
+      ['too long', 'A'.repeat(2049)],
+    ];
+    const answers: string[] = [];
+    for (const [label, cursor] of tampered) {
+      const res = await client.request<Problem>(
+        'GET',
+        `/search?${new URLSearchParams({ ...params, cursor })}`,
+      );
+      const paths = res.body?.errors?.map((e) => e.path) ?? [];
+      const problem = res.headers.get('content-type')?.includes('application/problem+json');
+      answers.push(`${label}: ${res.status}${problem ? '' : ' (not problem+json)'} ${paths.join(',')}`);
+    }
+    expect(answers).toEqual(tampered.map(([label]) => `${label}: 400 cursor`));
+    // The issued cursor still works after all that.
+    expect((await search({ ...params, limit: '2', cursor: issued })).items).toHaveLength(2);
   });
 
   it('suggests by prefix', async () => {

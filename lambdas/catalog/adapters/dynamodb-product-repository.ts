@@ -4,7 +4,6 @@
  * conditional on the SKU being free or already ours, plus deletes of the claims a replace dropped.
  */
 
-import { decodeCursor, encodeCursor, invalidCursor } from '#shared/cursor.ts';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -14,6 +13,7 @@ import {
   type TransactWriteCommandInput,
 } from '#shared/dynamodb.ts';
 import { ConcurrentModificationError, ProductNotFoundError, SkuTakenError } from '../domain/errors.ts';
+import { decodeListCursor, encodeListCursor } from '../domain/list-cursor.ts';
 import type { ProductPage, ProductRepository, StoredProduct } from '../domain/ports.ts';
 import type { Product } from '../domain/product.ts';
 
@@ -37,8 +37,11 @@ const PRODUCT_FIELDS = [
   'updatedAt',
 ] as const;
 
+/** The listing indexes' sort key: newest first, ties broken by id. */
+export const listSortKey = (createdAt: string, productId: string) => `${createdAt}#${productId}`;
+
 export function toProductItem(product: Product, version: number): Item {
-  const sortKey = `${product.createdAt}#${product.productId}`;
+  const sortKey = listSortKey(product.createdAt, product.productId);
   return {
     ...productKey(product.productId),
     ...product,
@@ -119,13 +122,6 @@ function translateCancellation(error: unknown, productId: string, skus: string[]
   // only condition a well-behaved client can trip.
   if (reasons.length === 0) throw new SkuTakenError(skus.map((sku) => ({ sku })));
   throw error;
-}
-
-interface ListCursor {
-  pk: string;
-  sk: string;
-  ipk: string;
-  isk: string;
 }
 
 export class DynamoDbProductRepository implements ProductRepository {
@@ -228,26 +224,24 @@ export class DynamoDbProductRepository implements ProductRepository {
       Limit: query.limit + 1,
     };
     if (query.cursor) {
-      const cursor = parseListCursor(query.cursor, partition);
+      // Built here from a validated position: no key a client wrote reaches the query.
+      const { createdAt, productId } = decodeListCursor(query.cursor, query.category);
       input.ExclusiveStartKey = {
-        pk: cursor.pk,
-        sk: cursor.sk,
-        [`${index}pk`]: cursor.ipk,
-        [`${index}sk`]: cursor.isk,
+        ...productKey(productId),
+        [`${index}pk`]: partition,
+        [`${index}sk`]: listSortKey(createdAt, productId),
       };
     }
     const { Items = [], LastEvaluatedKey } = await this.db.send(new QueryCommand(input));
     const page = Items.slice(0, query.limit);
-    const last = page.at(-1);
     const more = Items.length > query.limit || (LastEvaluatedKey !== undefined && page.length > 0);
     const result: ProductPage = { items: page.map((item) => fromProductItem(item).product) };
-    if (more && last) {
-      result.nextCursor = encodeCursor({
-        pk: last.pk,
-        sk: last.sk,
-        ipk: last[`${index}pk`],
-        isk: last[`${index}sk`],
-      } satisfies Record<keyof ListCursor, unknown>);
+    const lastProduct = result.items.at(-1);
+    if (more && lastProduct) {
+      result.nextCursor = encodeListCursor(query.category, {
+        createdAt: lastProduct.createdAt,
+        productId: lastProduct.productId,
+      });
     }
     return result;
   }
@@ -259,20 +253,4 @@ export class DynamoDbProductRepository implements ProductRepository {
       translateCancellation(error, productId, skus);
     }
   }
-}
-
-/** A cursor is only valid for the listing that issued it (same index partition). */
-function parseListCursor(cursor: string, partition: string): ListCursor {
-  const value = decodeCursor(cursor) as Partial<Record<keyof ListCursor, unknown>> | null;
-  const valid =
-    typeof value === 'object' &&
-    value !== null &&
-    typeof value.pk === 'string' &&
-    value.pk.startsWith('PRODUCT#') &&
-    value.sk === 'PRODUCT' &&
-    value.ipk === partition &&
-    typeof value.isk === 'string' &&
-    value.isk.length > 0;
-  if (!valid) throw invalidCursor();
-  return value as ListCursor;
 }

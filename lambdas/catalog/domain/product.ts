@@ -3,6 +3,7 @@
  * document, so what the API rejects and what it documents cannot drift apart.
  */
 import * as z from 'zod';
+import { MAX_CURSOR_LENGTH } from '#shared/cursor.ts';
 
 /**
  * One product write is one DynamoDB transaction: the product plus one claim per SKU, and DynamoDB
@@ -21,10 +22,85 @@ export const MoneySchema = z
   })
   .meta({ id: 'Money' });
 
-const AttributesSchema = z
-  .record(z.string().min(1).max(64), z.string().max(500))
-  .refine((attributes) => Object.keys(attributes).length <= 50, 'At most 50 attributes.')
-  .meta({ description: 'Free-form string attributes, e.g. { "color": "black" }.' });
+/**
+ * The attribute-key rule, the one rule for every key of a free-form map in a product: ASCII words
+ * such as `color`, `screen size`, `model_no`, `x-ray`, which every store, index and client can hold
+ * as a plain property name.
+ */
+export const ATTRIBUTE_KEY_PATTERN = /^[A-Za-z][A-Za-z0-9_-]*(?: [A-Za-z0-9_-]+)*$/;
+export const MAX_ATTRIBUTE_KEY_LENGTH = 64;
+export const MAX_ATTRIBUTES = 50;
+
+/**
+ * Keys that name members of every JavaScript object (Object.prototype, plus `prototype`). As
+ * property names they shadow or replace what code reading the map relies on (`__proto__` is not
+ * even kept as a property), so they are refused rather than stored under a name that breaks.
+ */
+export const RESERVED_ATTRIBUTE_KEYS: readonly string[] = [
+  '__proto__',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+  'constructor',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+  'prototype',
+  'toLocaleString',
+  'toString',
+  'valueOf',
+];
+const reserved = new Set(RESERVED_ATTRIBUTE_KEYS);
+
+const ATTRIBUTE_KEY_RULE =
+  `1-${MAX_ATTRIBUTE_KEY_LENGTH} characters: a letter, then ASCII letters, digits, "_" and "-", ` +
+  'words separated by single spaces; not a name reserved by JavaScript objects ' +
+  `(${RESERVED_ATTRIBUTE_KEYS.join(', ')}).`;
+
+export const AttributeKeySchema = z
+  .string()
+  .refine(
+    (key) => !reserved.has(key),
+    'Attribute key: a reserved name (a member of every JavaScript object).',
+  )
+  .max(MAX_ATTRIBUTE_KEY_LENGTH, `Attribute key: at most ${MAX_ATTRIBUTE_KEY_LENGTH} characters.`)
+  .regex(
+    ATTRIBUTE_KEY_PATTERN,
+    'Attribute key: a letter, then ASCII letters, digits, "_" and "-", words separated by single spaces.',
+  );
+
+/**
+ * A map of string values under keys that obey `key`. The keys are checked on the object as the
+ * JSON parser built it: a record copies entries by assignment and so would drop an own
+ * `__proto__` without a word; checked first, it is a field error at its own path instead.
+ */
+function freeFormMap(key: z.ZodType<string>, value: z.ZodType<string>, maxEntries: number) {
+  return z.preprocess(
+    (raw, ctx) => {
+      if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
+        for (const name of Object.keys(raw)) {
+          const checked = key.safeParse(name);
+          if (!checked.success) {
+            const message = checked.error.issues[0]?.message ?? 'Invalid key.';
+            ctx.addIssue({ code: 'custom', path: [name], message, input: name });
+          }
+        }
+      }
+      return raw;
+    },
+    z
+      .record(key, value)
+      .refine((map) => Object.keys(map).length <= maxEntries, `At most ${maxEntries} attributes.`),
+  );
+}
+
+const AttributesSchema = freeFormMap(AttributeKeySchema, z.string().max(500), MAX_ATTRIBUTES).meta({
+  description:
+    `Free-form string attributes, e.g. { "color": "black" }: at most ${MAX_ATTRIBUTES}, values up to ` +
+    `500 characters. Keys: ${ATTRIBUTE_KEY_RULE} A key outside the rule is a 400 whose field ` +
+    'error names it (`attributes.<key>`, `variants.<i>.attributes.<key>`).',
+});
 
 export const VariantSchema = z
   .strictObject({
@@ -89,7 +165,16 @@ export const ListProductsQuerySchema = z.object({
     .transform(Number)
     .pipe(z.int().min(1).max(100))
     .optional(),
-  cursor: z.string().max(2048).optional(),
+  cursor: z
+    .string()
+    .max(MAX_CURSOR_LENGTH)
+    .optional()
+    .meta({
+      description:
+        'nextCursor of the previous page, passed back unchanged with the same category (limit may ' +
+        'change). Cursors are opaque and bound to the listing that issued them: a cursor from another ' +
+        'category, or one that was altered, is a 400 with a field error on `cursor`.',
+    }),
 });
 
 export const ProductPageSchema = z

@@ -3,7 +3,14 @@
  * from them, as pure functions (the adapter only sends what these return).
  */
 import * as z from 'zod';
-import { decodeCursor, encodeCursor, invalidCursor } from '#shared/cursor.ts';
+import {
+  encodeCursor,
+  invalidCursor,
+  MAX_CURSOR_LENGTH,
+  parseCursor,
+  queryBinding,
+  wrongQueryCursor,
+} from '#shared/cursor.ts';
 import { ITEM_SOURCE_FIELDS, type SearchDocument, type SearchItem, toSearchItem } from './search-document.ts';
 
 export const SORTS = ['relevance', 'price_asc', 'price_desc', 'rating', 'newest'] as const;
@@ -46,7 +53,16 @@ export const SearchQuerySchema = z
       .optional()
       .meta({ description: 'Lowest average rating, 0..5.' }),
     sort: z.enum(SORTS).default('relevance'),
-    cursor: z.string().max(2048).optional().meta({ description: 'nextCursor of the previous page.' }),
+    cursor: z
+      .string()
+      .max(MAX_CURSOR_LENGTH)
+      .optional()
+      .meta({
+        description:
+          'nextCursor of the previous page, passed back unchanged with the same q, filters and sort ' +
+          '(limit may change). Cursors are opaque and bound to the search that issued them: a cursor ' +
+          'from another search, or one that was altered, is a 400 with a field error on `cursor`.',
+      }),
     limit: z
       .string()
       .regex(/^\d{1,3}$/, 'limit: an integer from 1 to 100.')
@@ -121,46 +137,116 @@ export const RATING_MINIMUMS = [4, 3, 2, 1];
 /** Text fields and their weights: the name matters most, then the brand. */
 export const TEXT_FIELDS = ['name^3', 'brand.text^2', 'category.text', 'description'];
 
-type SortClause = Record<string, 'asc' | 'desc'>;
+/** Product ids are UUIDv7 in lowercase hex (the catalog's ids.ts); the index holds no others. */
+export const PRODUCT_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** The largest value of a float field, and of an integer field. */
+const FLOAT_MAX = 3.4028234663852886e38;
+const INTEGER_MAX = 2 ** 31 - 1;
+/** 9999-12-31T23:59:59.999Z: the last instant createdAt (a four-digit-year ISO string) can name. */
+const EPOCH_MS_MAX = 253_402_300_799_999;
+
+/**
+ * Every field a sort uses, with the sort values OpenSearch returns for it under the index mapping
+ * (index-definition.ts): these are the only values a cursor can carry back as search_after, so a
+ * value OpenSearch could not parse never reaches it.
+ */
+const SORT_VALUES = {
+  // float: a finite, non-negative relevance score.
+  _score: z.number().min(0).max(FLOAT_MAX),
+  // date: returned as epoch milliseconds.
+  createdAt: z.int().min(0).max(EPOCH_MS_MAX),
+  // long: minor units, never negative.
+  minPrice: z.int().min(0),
+  // float: an average rating, 0..5.
+  'rating.average': z.number().min(0).max(5),
+  // integer: a count of ratings.
+  'rating.count': z.int().min(0).max(INTEGER_MAX),
+  // keyword: the tiebreak, a product id.
+  productId: z.string().regex(PRODUCT_ID_PATTERN),
+} satisfies Record<string, z.ZodType<string | number>>;
+
+export type SortField = keyof typeof SORT_VALUES;
+type Direction = 'asc' | 'desc';
+type SortClause = Partial<Record<SortField, Direction>>;
+
+export interface EffectiveSort {
+  /** The sort actually run: relevance without text is newest. */
+  key: Sort;
+  fields: SortField[];
+  clauses: SortClause[];
+}
+
+function sortOf(key: Sort, ...fields: [SortField, Direction][]): EffectiveSort {
+  return {
+    key,
+    fields: fields.map(([field]) => field),
+    clauses: fields.map(([field, direction]) => ({ [field]: direction })),
+  };
+}
 
 /**
  * The effective sort: relevance without a query has nothing to rank by, so it lists newest first.
  * Every sort ends with productId so ties have a stable order and search_after never skips or repeats.
  */
-export function sortFor(sort: Sort, hasQuery: boolean): { key: string; clauses: SortClause[] } {
-  const tiebreak: SortClause = { productId: 'asc' };
+export function sortFor(sort: Sort, hasQuery: boolean): EffectiveSort {
+  const tiebreak: [SortField, Direction] = ['productId', 'asc'];
   switch (sort) {
     case 'price_asc':
-      return { key: sort, clauses: [{ minPrice: 'asc' }, tiebreak] };
+      return sortOf(sort, ['minPrice', 'asc'], tiebreak);
     case 'price_desc':
-      return { key: sort, clauses: [{ minPrice: 'desc' }, tiebreak] };
+      return sortOf(sort, ['minPrice', 'desc'], tiebreak);
     case 'rating':
-      return { key: sort, clauses: [{ 'rating.average': 'desc' }, { 'rating.count': 'desc' }, tiebreak] };
+      return sortOf(sort, ['rating.average', 'desc'], ['rating.count', 'desc'], tiebreak);
     case 'relevance':
-      if (hasQuery) return { key: sort, clauses: [{ _score: 'desc' }, { createdAt: 'desc' }, tiebreak] };
-      return { key: 'newest', clauses: [{ createdAt: 'desc' }, tiebreak] };
+      if (hasQuery) return sortOf(sort, ['_score', 'desc'], ['createdAt', 'desc'], tiebreak);
+      return sortOf('newest', ['createdAt', 'desc'], tiebreak);
     case 'newest':
-      return { key: sort, clauses: [{ createdAt: 'desc' }, tiebreak] };
+      return sortOf(sort, ['createdAt', 'desc'], tiebreak);
   }
 }
 
-/** The cursor: base64url of `{ s: <sort key>, a: <search_after values of the page's last hit> }`. */
-export function encodeSearchCursor(sortKey: string, after: unknown[]): string {
-  return encodeCursor({ s: sortKey, a: after });
+const normalisedList = (values: string[] | undefined) =>
+  values?.length ? [...new Set(values.map((v) => v.toLowerCase()))].sort() : null;
+
+/**
+ * What makes two searches the same result list: the text, the filters as the search applies them
+ * (category and brand case-folded, in any order) and the effective sort. The page size is not part
+ * of it, so a client may change `limit` between pages.
+ */
+export function normalisedSearch(query: SearchQuery): unknown[] {
+  return [
+    'search',
+    hasText(query) ? query.q : null,
+    normalisedList(query.category),
+    normalisedList(query.brand),
+    query.minPrice ?? null,
+    query.maxPrice ?? null,
+    query.minRating ?? null,
+    sortFor(query.sort, hasText(query)).key,
+  ];
 }
 
-export function decodeSearchCursor(cursor: string, sortKey: string, length: number): (string | number)[] {
-  const value = decodeCursor(cursor) as { s?: unknown; a?: unknown } | null;
-  const after = value?.a;
-  const ok =
-    typeof value === 'object' &&
-    value !== null &&
-    value.s === sortKey &&
-    Array.isArray(after) &&
-    after.length === length &&
-    after.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)));
-  if (!ok) throw invalidCursor('The cursor is not valid for this search (was the sort changed?).');
-  return after as (string | number)[];
+/** The cursor envelope: `h` binds it to its search, `a` holds the last hit's sort values. */
+const SearchCursorSchema = z.strictObject({ h: z.string(), a: z.array(z.unknown()) });
+
+/** The cursor: base64url of `{ h: <query binding>, a: <search_after values of the page's last hit> }`. */
+export function encodeSearchCursor(query: SearchQuery, after: unknown[]): string {
+  return encodeCursor({ h: queryBinding(normalisedSearch(query)), a: after });
+}
+
+/**
+ * The search_after values of a cursor issued for this very search: exactly one value per sort
+ * field, each of that field's type and range. Anything else is a 400 on `cursor`.
+ */
+export function decodeSearchCursor(cursor: string, query: SearchQuery): (string | number)[] {
+  const { h, a } = parseCursor(cursor, SearchCursorSchema);
+  if (h !== queryBinding(normalisedSearch(query))) throw wrongQueryCursor();
+  const [first, ...rest] = sortFor(query.sort, hasText(query)).fields.map((field) => SORT_VALUES[field]);
+  if (!first) throw invalidCursor();
+  const values = z.tuple([first, ...rest]).safeParse(a);
+  if (!values.success) throw invalidCursor();
+  return values.data;
 }
 
 function hasText(query: SearchQuery): query is SearchQuery & { q: string } {
@@ -225,7 +311,7 @@ export function buildSearchBody(query: SearchQuery): Record<string, unknown> {
       rating: { range: { field: 'rating.average', ranges: RATING_MINIMUMS.map((min) => ({ from: min })) } },
     },
   };
-  if (query.cursor) body.search_after = decodeSearchCursor(query.cursor, sort.key, sort.clauses.length);
+  if (query.cursor) body.search_after = decodeSearchCursor(query.cursor, query);
   return body;
 }
 
@@ -273,7 +359,7 @@ export function toSearchResult(query: SearchQuery, response: SearchResponseBody)
   };
   const last = page.at(-1);
   if (hits.length > limit && last?.sort) {
-    result.nextCursor = encodeSearchCursor(sortFor(query.sort, hasText(query)).key, last.sort);
+    result.nextCursor = encodeSearchCursor(query, last.sort);
   }
   return result;
 }

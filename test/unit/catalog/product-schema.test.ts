@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { ListProductsQuerySchema, MAX_VARIANTS, ProductWriteSchema } from '#catalog/domain/product.ts';
+import {
+  ATTRIBUTE_KEY_PATTERN,
+  AttributeKeySchema,
+  ListProductsQuerySchema,
+  MAX_ATTRIBUTES,
+  MAX_VARIANTS,
+  ProductWriteSchema,
+  RESERVED_ATTRIBUTE_KEYS,
+} from '#catalog/domain/product.ts';
 import { ValidationError } from '#shared/errors.ts';
 import { validate } from '#shared/validation.ts';
+import { generateCatalog } from '../../../local/seed/catalog-generator.ts';
 
 const sku = 'BAD-1';
 const valid = () => ({
@@ -87,6 +96,117 @@ describe('product write schema', () => {
     expect(
       ProductWriteSchema.safeParse({ ...valid(), variants: variants.slice(0, MAX_VARIANTS) }).success,
     ).toBe(true);
+  });
+});
+
+/** A body as the JSON parser builds it: `__proto__` and friends become own properties. */
+const fromJson = (attributes: string, variantAttributes = '{}') =>
+  JSON.parse(
+    `{"name":"Lamp","brand":"Lumen","category":"home","attributes":${attributes},"variants":[` +
+      `{"sku":"L-1","attributes":{},"price":{"amount":1,"currency":"USD"}},` +
+      `{"sku":"L-2","attributes":${variantAttributes},"price":{"amount":1,"currency":"USD"}}]}`,
+  ) as unknown;
+
+const rejectedKeys: [string, string][] = [
+  ['constructor', 'constructor'],
+  ['__proto__', '__proto__'],
+  ['prototype', 'prototype'],
+  ['toString', 'toString'],
+  ['valueOf', 'valueOf'],
+  ['hasOwnProperty', 'hasOwnProperty'],
+  ['isPrototypeOf', 'isPrototypeOf'],
+  ['__defineGetter__', '__defineGetter__'],
+  ['empty', ''],
+  ['a space', ' '],
+  ['leading space', ' color'],
+  ['trailing space', 'color '],
+  ['two spaces', 'screen  size'],
+  ['tab', 'col\tor'],
+  ['newline', 'col\nor'],
+  ['NUL', 'col\u0000or'],
+  ['DEL', 'col\u007for'],
+  ['zero-width space', 'col\u200bor'],
+  ['leading digit', '1color'],
+  ['leading underscore', '_color'],
+  ['leading dash', '-color'],
+  ['dot', 'a.b'],
+  ['dollar', '$where'],
+  ['slash', 'a/b'],
+  ['quote', 'a"b'],
+  ['non-ASCII letter', 'c\u00f4t\u00e9'],
+  ['emoji', 'color\ud83c\udfa8'],
+  ['65 characters', 'x'.repeat(65)],
+];
+
+describe('attribute keys', () => {
+  it.each(rejectedKeys)('rejects %s on the product and on a variant, at the key path', (_label, key) => {
+    const raw = JSON.stringify(key);
+    expect(pathsOf(fromJson(`{"material":"steel",${raw}:"x"}`))).toEqual([`attributes.${key}`]);
+    expect(pathsOf(fromJson('{}', `{${raw}:"x","size":"M"}`))).toEqual([`variants.1.attributes.${key}`]);
+  });
+
+  it('rejects every member name of Object.prototype, plus prototype', () => {
+    const names = [...Object.getOwnPropertyNames(Object.prototype), 'prototype'];
+    for (const name of names) {
+      expect(RESERVED_ATTRIBUTE_KEYS, name).toContain(name);
+      expect(pathsOf(fromJson(JSON.stringify({ [name]: 'x' }))), name).toEqual([`attributes.${name}`]);
+    }
+  });
+
+  it('reports each rejected key, and never drops one silently', () => {
+    expect(pathsOf(fromJson('{"__proto__":"x","constructor":"y","ok":"z"}', '{"__proto__":{}}'))).toEqual([
+      'attributes.__proto__',
+      'attributes.constructor',
+      'variants.1.attributes.__proto__',
+    ]);
+  });
+
+  it.each([
+    'color',
+    'size',
+    'material',
+    'model',
+    'format',
+    'edition',
+    'Color',
+    'Screen size',
+    'screen size in inches',
+    'model_no',
+    'x-ray',
+    'USB-C ports',
+    'A',
+    'a1',
+    'Constructor',
+    'x'.repeat(64),
+  ])('accepts %j and keeps it exactly', (key) => {
+    const body = fromJson(JSON.stringify({ [key]: 'v' }), JSON.stringify({ [key]: 'w', 'other key': 'M' }));
+    const product = ProductWriteSchema.parse(body);
+    expect(Object.entries(product.attributes)).toEqual([[key, 'v']]);
+    expect(Object.entries(product.variants[1]?.attributes ?? {})).toEqual([
+      [key, 'w'],
+      ['other key', 'M'],
+    ]);
+    expect(AttributeKeySchema.safeParse(key).success).toBe(true);
+  });
+
+  it('accepts every key the seed catalog uses', () => {
+    const keys = new Set<string>();
+    for (const product of generateCatalog(200, 7)) {
+      for (const key of Object.keys(product.attributes)) keys.add(key);
+      for (const variant of product.variants)
+        for (const key of Object.keys(variant.attributes)) keys.add(key);
+      expect(ProductWriteSchema.safeParse(product).success, product.name).toBe(true);
+    }
+    expect(keys.size).toBeGreaterThan(0);
+    for (const key of keys) expect(key).toMatch(ATTRIBUTE_KEY_PATTERN);
+  });
+
+  it('still caps the number of attributes and the length of values', () => {
+    const many = Object.fromEntries(Array.from({ length: MAX_ATTRIBUTES + 1 }, (_, i) => [`k${i}`, 'v']));
+    expect(pathsOf({ ...valid(), attributes: many })).toEqual(['attributes']);
+    expect(pathsOf({ ...valid(), attributes: { color: 'x'.repeat(501) } })).toEqual(['attributes.color']);
+    expect(pathsOf({ ...valid(), attributes: { color: 5 } })).toEqual(['attributes.color']);
+    expect(pathsOf({ ...valid(), attributes: ['color'] })).toEqual(['attributes']);
   });
 });
 

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { PRODUCT_ID_PATTERN as CATALOG_PRODUCT_ID_PATTERN, newProductId } from '#catalog/domain/ids.ts';
 import {
   buildSearchBody,
   buildSuggestBody,
   decodeSearchCursor,
   encodeSearchCursor,
+  PRODUCT_ID_PATTERN,
   type SearchQuery,
   SearchQuerySchema,
   type SearchResponseBody,
+  sortFor,
   toSearchResult,
   toSuggestions,
 } from '#search/domain/query.ts';
@@ -108,17 +111,205 @@ describe('search body', () => {
   });
 });
 
+const ID = '01890a5d-ac96-774b-bcce-b302099a8057';
+const OTHER_ID = '01890a5d-ac96-7aaa-8bcd-0123456789ab';
+const CREATED = Date.parse('2026-01-01T00:00:00.000Z');
+
+/** A hit-sort value list of the right types for each effective sort. */
+const validAfter: Record<string, unknown[]> = {
+  relevance: [12.5, CREATED, ID],
+  newest: [CREATED, ID],
+  price_asc: [4000, ID],
+  price_desc: [4000, ID],
+  rating: [4.300000190734863, 12, ID],
+};
+
+/** The query each sort is checked with: relevance only ranks when there is text. */
+const queryFor = (sort: string) => parse(sort === 'relevance' ? { sort, q: 'lamp' } : { sort });
+
+/** The field errors of a refused cursor; fails the test when the cursor is accepted. */
+function cursorRefusal(query: SearchQuery, cursor: string): string[] {
+  try {
+    buildSearchBody({ ...query, cursor });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return (error as ValidationError).errors.map((e) => e.path);
+  }
+  throw new Error(`expected the cursor to be refused: ${Buffer.from(cursor, 'base64url').toString()}`);
+}
+
+const SORT_KEYS = ['relevance', 'newest', 'price_asc', 'price_desc', 'rating'] as const;
+
+/** Values of the wrong type for every position, whatever the field. */
+const foreignValues: unknown[] = [null, true, {}, [], { $gt: 1 }, [1], '', 'abc', 'x'];
+
+/** Per field kind, values of the right JSON type that are still not what the field holds. */
+const badNumbers = [-1, 1e300, -1e300, Number.MAX_VALUE, '4000', 'NaN', 'Infinity', '-Infinity'];
+const badIntegers = [1.5, 0.001, 2 ** 53 + 2, ...badNumbers];
+const badIds = [
+  1,
+  'abc',
+  ID.toUpperCase(),
+  // UUIDv4 and a malformed variant nibble: not ids the catalog issues.
+  '01890a5d-ac96-474b-bcce-b302099a8057',
+  '01890a5d-ac96-774b-0cce-b302099a8057',
+  `${ID}x`,
+  ` ${ID}`,
+  'x'.repeat(1000),
+];
+
 describe('cursor', () => {
-  it('round-trips search_after values through an opaque string', () => {
-    const cursor = encodeSearchCursor('price_asc', [4000, 'p-2']);
+  it.each(SORT_KEYS)('round-trips the search_after values of a %s search', (sort) => {
+    const query = queryFor(sort);
+    const after = validAfter[sort] ?? [];
+    const cursor = encodeSearchCursor(query, after);
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(decodeSearchCursor(cursor, 'price_asc', 2)).toEqual([4000, 'p-2']);
-    expect(buildSearchBody(parse({ sort: 'price_asc', cursor })).search_after).toEqual([4000, 'p-2']);
+    expect(decodeSearchCursor(cursor, query)).toEqual(after);
+    expect(buildSearchBody({ ...query, cursor }).search_after).toEqual(after);
   });
 
-  it('refuses a cursor from another sort', () => {
-    const cursor = encodeSearchCursor('price_asc', [4000, 'p-2']);
-    expect(() => buildSearchBody(parse({ sort: 'price_desc', cursor }))).toThrow(ValidationError);
+  it('treats relevance without text as newest, and ignores limit and filter order', () => {
+    const cursor = encodeSearchCursor(parse({ sort: 'newest', category: 'a,B' }), validAfter.newest ?? []);
+    expect(decodeSearchCursor(cursor, parse({ category: 'b,A,a', limit: '5' }))).toEqual(validAfter.newest);
+  });
+
+  it.each(SORT_KEYS)('refuses wrongly typed values in each position of a %s cursor', (sort) => {
+    const query = queryFor(sort);
+    const after = validAfter[sort] ?? [];
+    const fields = sortFor(query.sort, sort === 'relevance').fields;
+    let refused = 0;
+    fields.forEach((field, i) => {
+      const bad = [
+        ...foreignValues,
+        ...(field === 'productId'
+          ? badIds
+          : ['_score', 'rating.average'].includes(field)
+            ? badNumbers
+            : badIntegers),
+      ];
+      for (const value of bad) {
+        if (value === after[i]) continue;
+        const tampered = after.map((v, j) => (j === i ? value : v));
+        expect(
+          cursorRefusal(query, encodeSearchCursor(query, tampered)),
+          `${field}=${JSON.stringify(value)}`,
+        ).toEqual(['cursor']);
+        refused++;
+      }
+    });
+    expect(refused).toBeGreaterThan(fields.length * foreignValues.length);
+  });
+
+  it.each(SORT_KEYS)('refuses a %s cursor with too few or too many values', (sort) => {
+    const query = queryFor(sort);
+    const after = validAfter[sort] ?? [];
+    for (const tampered of [[], after.slice(1), after.slice(0, -1), [...after, ID], [...after, after]]) {
+      expect(cursorRefusal(query, encodeSearchCursor(query, tampered))).toEqual(['cursor']);
+    }
+  });
+
+  it('refuses range errors per field: negative scores and prices, ratings above 5, dates past 9999', () => {
+    const cases: [string, unknown[]][] = [
+      ['relevance', [-0.5, CREATED, ID]],
+      ['relevance', [1e39, CREATED, ID]],
+      ['relevance', [1, -1, ID]],
+      ['relevance', [1, 253_402_300_800_000, ID]],
+      ['relevance', [1, '2026-01-01T00:00:00.000Z', ID]],
+      ['newest', [CREATED + 0.5, ID]],
+      ['price_asc', [-1, ID]],
+      ['price_desc', [Number.MAX_SAFE_INTEGER + 1, ID]],
+      ['rating', [5.01, 1, ID]],
+      ['rating', [-0.01, 1, ID]],
+      ['rating', [4, 2 ** 31, ID]],
+      ['rating', [4, -1, ID]],
+    ];
+    for (const [sort, after] of cases) {
+      const query = queryFor(sort);
+      expect(
+        cursorRefusal(query, encodeSearchCursor(query, after)),
+        `${sort} ${JSON.stringify(after)}`,
+      ).toEqual(['cursor']);
+    }
+  });
+
+  it('refuses a cursor from another sort or another search', () => {
+    const issued = (params: Record<string, string>) =>
+      encodeSearchCursor(parse(params), validAfter.price_asc ?? []);
+    const query = parse({ sort: 'price_asc', q: 'lamp', brand: 'Alpha', minPrice: '100' });
+    expect(
+      decodeSearchCursor(issued({ sort: 'price_asc', q: 'lamp', brand: 'alpha', minPrice: '100' }), query),
+    ).toEqual(validAfter.price_asc);
+    const others: Record<string, string>[] = [
+      { sort: 'price_desc', q: 'lamp', brand: 'Alpha', minPrice: '100' },
+      { sort: 'price_asc', q: 'lamps', brand: 'Alpha', minPrice: '100' },
+      { sort: 'price_asc', brand: 'Alpha', minPrice: '100' },
+      { sort: 'price_asc', q: 'lamp', brand: 'Beta', minPrice: '100' },
+      { sort: 'price_asc', q: 'lamp', brand: 'Alpha,Beta', minPrice: '100' },
+      { sort: 'price_asc', q: 'lamp', brand: 'Alpha', minPrice: '101' },
+      { sort: 'price_asc', q: 'lamp', brand: 'Alpha', minPrice: '100', maxPrice: '900' },
+      { sort: 'price_asc', q: 'lamp', brand: 'Alpha', minPrice: '100', minRating: '4' },
+      { sort: 'price_asc', q: 'lamp', brand: 'Alpha', minPrice: '100', category: 'home' },
+    ];
+    for (const params of others) {
+      expect(cursorRefusal(query, issued(params)), JSON.stringify(params)).toEqual(['cursor']);
+    }
+    // The same values under another sort's binding: right length, still refused.
+    const newest = parse({ sort: 'newest' });
+    const priceCursor = encodeSearchCursor(parse({ sort: 'price_asc' }), [CREATED, ID]);
+    expect(cursorRefusal(newest, priceCursor)).toEqual(['cursor']);
+  });
+
+  it('refuses envelopes other than the one it issues', () => {
+    const query = queryFor('price_asc');
+    const good = JSON.parse(Buffer.from(encodeSearchCursor(query, [4000, ID]), 'base64url').toString()) as {
+      h: string;
+      a: unknown[];
+    };
+    const raw = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+    const asCursor = (value: unknown) => raw(JSON.stringify(value));
+    const cursors = [
+      asCursor(null),
+      asCursor(4000),
+      asCursor('price_asc'),
+      asCursor([4000, ID]),
+      asCursor({ a: good.a }),
+      asCursor({ h: good.h }),
+      asCursor({ ...good, extra: 1 }),
+      asCursor({ ...good, s: 'price_asc' }),
+      asCursor({ h: good.h, a: { 0: 4000, 1: ID } }),
+      asCursor({ h: good.h, a: null }),
+      asCursor({ h: [good.h], a: good.a }),
+      asCursor({ h: good.h, a: [[4000, ID]] }),
+      asCursor({ h: good.h, a: [{ 0: 4000 }, ID] }),
+      asCursor({ s: 'price_asc', a: ['abc', 'x'] }),
+      raw(`{"h":"${good.h}","a":[4000,"${ID}"],"__proto__":{"a":[1]}}`),
+      raw(`{"h":"${good.h}","a":[NaN,"${ID}"]}`),
+      raw(`{"h":"${good.h}","a":[Infinity,"${ID}"]}`),
+      raw(`{"h":"${good.h}","a":[1e999,"${ID}"]}`),
+      raw(`{"h":"${good.h}","a":[4000.0,"${ID}"]}`),
+      raw(`{"h":"${good.h}", "a":[4000,"${ID}"]}`),
+      '%%%',
+      'bm90LWpzb24',
+      `${encodeSearchCursor(query, [4000, ID])}=`,
+      `${encodeSearchCursor(query, [4000, ID])}.`,
+      asCursor({ ...good, pad: 'x'.repeat(1400) }),
+    ];
+    for (const cursor of cursors) {
+      expect(cursorRefusal(query, cursor), Buffer.from(cursor, 'base64url').toString()).toEqual(['cursor']);
+    }
+  });
+
+  it('refuses an over-long cursor in the parameters already', () => {
+    const result = SearchQuerySchema.safeParse({ cursor: 'A'.repeat(2049) });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['cursor']);
+  });
+
+  it('uses the product id pattern of the catalog', () => {
+    expect(newProductId()).toMatch(PRODUCT_ID_PATTERN);
+    expect(ID).toMatch(PRODUCT_ID_PATTERN);
+    expect(OTHER_ID).toMatch(PRODUCT_ID_PATTERN);
+    expect(PRODUCT_ID_PATTERN.source).toBe(CATALOG_PRODUCT_ID_PATTERN.source);
   });
 });
 
@@ -129,11 +320,15 @@ function hit(productId: string, minPrice: number, sort: unknown[]) {
   };
 }
 
+const ID_A = '01890a5d-ac96-7000-8000-00000000000a';
+const ID_B = '01890a5d-ac96-7000-8000-00000000000b';
+const ID_C = '01890a5d-ac96-7000-8000-00000000000c';
+
 describe('search result', () => {
   const response: SearchResponseBody = {
     hits: {
       total: { value: 5 },
-      hits: [hit('a', 1000, [1000, 'a']), hit('b', 4000, [4000, 'b']), hit('c', 7500, [7500, 'c'])],
+      hits: [hit('a', 1000, [1000, ID_A]), hit('b', 4000, [4000, ID_B]), hit('c', 7500, [7500, ID_C])],
     },
     aggregations: {
       category: { buckets: [{ key: 'c', doc_count: 5 }] },
@@ -175,7 +370,12 @@ describe('search result', () => {
       ],
       rating: [{ min: 4, count: 0 }],
     });
-    expect(decodeSearchCursor(result.nextCursor ?? '', 'price_asc', 2)).toEqual([4000, 'b']);
+    expect(decodeSearchCursor(result.nextCursor ?? '', query)).toEqual([4000, ID_B]);
+    // The next page of the same search accepts it; the same cursor on another sort does not.
+    expect(buildSearchBody({ ...query, cursor: result.nextCursor }).search_after).toEqual([4000, ID_B]);
+    expect(cursorRefusal(parse({ sort: 'price_desc', limit: '2' }), result.nextCursor ?? '')).toEqual([
+      'cursor',
+    ]);
   });
 
   it('has no cursor on the last page', () => {
