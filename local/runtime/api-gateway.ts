@@ -1,10 +1,18 @@
 /**
  * Plays API Gateway (REST API, v1): routes from the template's resources and methods, Lambda
- * proxy events, TOKEN and REQUEST Lambda authorizers, MOCK integrations (CORS preflight) and the
- * template's gateway responses.
+ * proxy events, TOKEN and REQUEST Lambda authorizers, MOCK integrations (CORS preflight), the
+ * template's gateway responses, and the checks API Gateway makes before routing (request head
+ * quota, percent-encoding, path segments).
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { LambdaRuntime } from './lambda-runtime.ts';
 
 export interface Route {
@@ -42,7 +50,27 @@ export interface ApiDefinition {
 /** API Gateway's own payload limit. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
+/** API Gateway's limit on the request line plus all header values (REST API quotas). */
+export const MAX_REQUEST_HEAD_BYTES = 10_240;
+
+/**
+ * Node's own parser limit (16 KB by default), set well above API Gateway's so that the gateway,
+ * not Node, answers most oversized requests; beyond it the `clientError` handler answers.
+ */
+const NODE_MAX_HEADER_BYTES = 64 * 1024;
+
+/**
+ * Rejections API Gateway has no gateway response type for. The template does not list them, so
+ * they are answered with DEFAULT_4XX's headers and body, under their own status.
+ */
+export const HEADERS_TOO_LARGE = 'REQUEST_HEADER_FIELDS_TOO_LARGE';
+const REQUEST_TIMEOUT = 'REQUEST_TIMEOUT';
+
 const DEFAULT_STATUS: Record<string, number> = {
+  DEFAULT_4XX: 400,
+  DEFAULT_5XX: 500,
+  [HEADERS_TOO_LARGE]: 431,
+  [REQUEST_TIMEOUT]: 408,
   UNAUTHORIZED: 401,
   ACCESS_DENIED: 403,
   MISSING_AUTHENTICATION_TOKEN: 403,
@@ -60,6 +88,8 @@ const DEFAULT_MESSAGE: Record<string, string> = {
   AUTHORIZER_FAILURE: 'Internal server error',
   REQUEST_TOO_LARGE: 'Request Too Long',
   INTEGRATION_FAILURE: 'Internal server error',
+  [HEADERS_TOO_LARGE]: `The request line and headers exceed ${MAX_REQUEST_HEAD_BYTES} bytes.`,
+  [REQUEST_TIMEOUT]: 'The request was not received in time.',
 };
 
 export interface GatewayOptions {
@@ -73,6 +103,8 @@ export interface GatewayOptions {
 
 export class ApiGateway {
   private server?: Server;
+  private readonly rejected = new WeakSet<Duplex>();
+  private readonly inFlight = new WeakMap<Duplex, ServerResponse>();
   requests = 0;
 
   constructor(private readonly options: GatewayOptions) {}
@@ -82,13 +114,24 @@ export class ApiGateway {
   }
 
   async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch((error: unknown) => {
-        this.options.log(`gateway error: ${error instanceof Error ? error.stack : String(error)}`);
-        if (!res.headersSent)
-          this.gatewayResponse(res, 'DEFAULT_5XX', randomUUID(), 'Internal server error', 500);
-      });
-    });
+    // A missing Host header is answered by the gateway (as problem+json), not by Node's bare 400.
+    this.server = createServer(
+      { maxHeaderSize: NODE_MAX_HEADER_BYTES, requireHostHeader: false },
+      (req, res) => {
+        this.inFlight.set(req.socket, res);
+        res.once('close', () => {
+          if (this.inFlight.get(req.socket) === res) this.inFlight.delete(req.socket);
+        });
+        this.handle(req, res).catch((error: unknown) => {
+          this.options.log(`gateway error: ${error instanceof Error ? error.stack : String(error)}`);
+          if (!res.headersSent)
+            this.gatewayResponse(res, 'DEFAULT_5XX', randomUUID(), 'Internal server error', 500);
+        });
+      },
+    );
+    this.server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) =>
+      this.clientError(error, socket),
+    );
     // Keep-alive sockets from test clients must not hold the process open at shutdown.
     this.server.keepAliveTimeout = 5000;
     await new Promise<void>((resolve, reject) => {
@@ -104,11 +147,54 @@ export class ApiGateway {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /**
+   * Node's parser gave up on the request (head over its limit, malformed syntax, timeout): there is
+   * no request object, so the gateway response is written to the socket itself.
+   */
+  private clientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+    // The parser reports again for every later chunk of a request it has already rejected.
+    if (this.rejected.has(socket)) return;
+    this.rejected.add(socket);
+    if (error.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    // Bytes after a request on the same connection (a body sent without framing, say): the
+    // answer already under way is the only one, and the connection closes once it is out.
+    const pending = this.inFlight.get(socket);
+    if (pending && !pending.writableFinished) {
+      pending.once('finish', () => socket.end());
+      return;
+    }
+    if (!socket.writable) return;
+    const requestId = randomUUID();
+    const rendered =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? this.render(HEADERS_TOO_LARGE, requestId)
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? this.render(REQUEST_TIMEOUT, requestId)
+          : this.render('DEFAULT_4XX', requestId, 'The request is not valid HTTP.');
+    this.options.log(
+      `request rejected by the HTTP parser (${error.code ?? error.message}): ${rendered.statusCode}`,
+    );
+    socket.end(serializeResponse(rendered));
+    // A client that keeps its end open after the answer is not waited for.
+    setTimeout(() => socket.destroy(), 1000).unref();
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.requests++;
     const requestId = randomUUID();
-    const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
+
+    const requestLine = `${req.method ?? ''} ${req.url ?? ''} HTTP/${req.httpVersion}`;
+    if (requestHeadBytes(requestLine, req.rawHeaders) > MAX_REQUEST_HEAD_BYTES)
+      return this.gatewayResponse(res, HEADERS_TOO_LARGE, requestId);
+    if (req.httpVersion === '1.1' && req.headers.host === undefined)
+      return this.gatewayResponse(res, 'DEFAULT_4XX', requestId, 'An HTTP/1.1 request needs a Host header.');
+    const parsed = parseRequestTarget(req.url ?? '/');
+    if (!parsed.ok) return this.gatewayResponse(res, 'DEFAULT_4XX', requestId, parsed.reason);
+    const target = parsed.target;
 
     const chunks: Buffer[] = [];
     let size = 0;
@@ -119,15 +205,19 @@ export class ApiGateway {
     }
     const rawBody = Buffer.concat(chunks);
 
-    const match = this.match(method, url.pathname);
+    const match = matchRoute(this.options.api.routes, method, target.segments);
     if (!match) return this.gatewayResponse(res, 'MISSING_AUTHENTICATION_TOKEN', requestId);
     const { route, pathParameters } = match;
 
     if (route.integration.type === 'mock') {
-      res.writeHead(route.integration.statusCode, {
-        ...route.integration.headers,
-        'x-amzn-requestid': requestId,
-      });
+      // Mapped values are literals or context variables, as in gateway responses.
+      const headers = Object.fromEntries(
+        Object.entries(route.integration.headers).map(([name, value]) => [
+          name,
+          value.replaceAll('$context.requestId', requestId),
+        ]),
+      );
+      res.writeHead(route.integration.statusCode, { ...headers, 'x-amzn-requestid': requestId });
       res.end();
       return;
     }
@@ -142,7 +232,7 @@ export class ApiGateway {
     }
     const query: Record<string, string> = {};
     const multiQuery: Record<string, string[]> = {};
-    for (const [key, value] of url.searchParams) {
+    for (const [key, value] of target.query) {
       query[key] = value;
       multiQuery[key] = [...(multiQuery[key] ?? []), value];
     }
@@ -161,7 +251,8 @@ export class ApiGateway {
       httpMethod: method,
       resourcePath: route.resourcePath,
       resourceId: route.resourcePath,
-      path: `/${this.options.api.stageName}${url.pathname}`,
+      // As sent, extra slashes included (the event's `path` below has them collapsed).
+      path: `/${this.options.api.stageName}${target.rawPath}`,
       protocol: `HTTP/${req.httpVersion}`,
       requestTime: new Date().toUTCString(),
       requestTimeEpoch: Date.now(),
@@ -173,7 +264,7 @@ export class ApiGateway {
     };
     const event: Record<string, unknown> = {
       resource: route.resourcePath,
-      path: url.pathname,
+      path: target.path,
       httpMethod: method,
       headers,
       multiValueHeaders,
@@ -194,9 +285,7 @@ export class ApiGateway {
 
     const invoked = await this.options.runtime.invoke(route.integration.functionArn, event);
     if (!invoked.ok) {
-      this.options.log(
-        `${method} ${url.pathname}: ${invoked.error.errorType}: ${invoked.error.errorMessage}`,
-      );
+      this.options.log(`${method} ${target.path}: ${invoked.error.errorType}: ${invoked.error.errorMessage}`);
       return this.gatewayResponse(res, 'INTEGRATION_FAILURE', requestId, 'Internal server error', 502);
     }
     const result = invoked.result as {
@@ -207,7 +296,7 @@ export class ApiGateway {
       isBase64Encoded?: boolean;
     } | null;
     if (!result || typeof result !== 'object' || typeof result.statusCode !== 'number') {
-      this.options.log(`${method} ${url.pathname}: malformed Lambda proxy response`);
+      this.options.log(`${method} ${target.path}: malformed Lambda proxy response`);
       return this.gatewayResponse(res, 'INTEGRATION_FAILURE', requestId, 'Internal server error', 502);
     }
     const outHeaders: Record<string, string | string[]> = { 'x-amzn-requestid': requestId };
@@ -224,49 +313,6 @@ export class ApiGateway {
       body = await this.options.decorate(route, result.statusCode, body);
     res.writeHead(result.statusCode, outHeaders);
     res.end(body);
-  }
-
-  private match(
-    method: string,
-    path: string,
-  ): { route: Route; pathParameters: Record<string, string> } | undefined {
-    const segments = path.split('/').filter(Boolean);
-    let best: { route: Route; pathParameters: Record<string, string>; score: number } | undefined;
-    for (const route of this.options.api.routes) {
-      if (route.method !== method && route.method !== 'ANY') continue;
-      const pattern = route.resourcePath.split('/').filter(Boolean);
-      const params: Record<string, string> = {};
-      let score = 0;
-      let ok = true;
-      for (let i = 0; i < pattern.length; i++) {
-        const part = pattern[i] as string;
-        const greedy = /^\{(.+)\+\}$/.exec(part);
-        if (greedy) {
-          if (i >= segments.length) ok = false;
-          else params[greedy[1] as string] = segments.slice(i).map(decodeURIComponent).join('/');
-          score -= 1000;
-          break;
-        }
-        const segment = segments[i];
-        if (segment === undefined) {
-          ok = false;
-          break;
-        }
-        const param = /^\{(.+)\}$/.exec(part);
-        if (param) params[param[1] as string] = decodeURIComponent(segment);
-        else if (part === segment) score += 10;
-        else {
-          ok = false;
-          break;
-        }
-        if (i === pattern.length - 1 && segments.length !== pattern.length) ok = false;
-      }
-      if (pattern.length === 0 && segments.length !== 0) ok = false;
-      if (!ok) continue;
-      if (route.method === method) score += 1;
-      if (!best || score > best.score) best = { route, pathParameters: params, score };
-    }
-    return best;
   }
 
   private async authorize(
@@ -340,28 +386,205 @@ export class ApiGateway {
     text?: string,
     status?: number,
   ): void {
-    const family = (status ?? DEFAULT_STATUS[type] ?? 500) >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX';
-    const configured = this.options.api.gatewayResponses[type] ?? this.options.api.gatewayResponses[family];
-    const statusCode =
-      this.options.api.gatewayResponses[type]?.statusCode ?? status ?? DEFAULT_STATUS[type] ?? 500;
-    const message = text ?? DEFAULT_MESSAGE[type] ?? 'Error';
-    const substitute = (value: string) =>
-      value
-        .replaceAll('$context.error.messageString', JSON.stringify(message))
-        .replaceAll('$context.error.message', message)
-        .replaceAll('$context.error.responseType', type)
-        .replaceAll('$context.requestId', requestId)
-        .replaceAll('$context.extendedRequestId', requestId);
-    const headers: Record<string, string> = { 'x-amzn-requestid': requestId, 'x-amzn-errortype': type };
-    // Header names are case-insensitive; the template's spelling must not add a second content-type.
-    for (const [name, value] of Object.entries(configured?.headers ?? {})) {
-      headers[name.toLowerCase()] = substitute(value);
-    }
-    const body =
-      configured?.template === undefined ? JSON.stringify({ message }) : substitute(configured.template);
-    headers['content-type'] ??= 'application/json';
+    const { statusCode, headers, body } = this.render(type, requestId, text, status);
     res.writeHead(statusCode, headers);
     res.end(body);
+  }
+
+  private render(type: string, requestId: string, text?: string, status?: number): RenderedResponse {
+    return renderGatewayResponse(this.options.api.gatewayResponses, type, requestId, text, status);
+  }
+}
+
+export interface RenderedResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** A gateway response of `type` as the template configures it, falling back to DEFAULT_4XX/5XX. */
+export function renderGatewayResponse(
+  responses: Record<string, GatewayResponse>,
+  type: string,
+  requestId: string,
+  text?: string,
+  status?: number,
+): RenderedResponse {
+  const family = (status ?? DEFAULT_STATUS[type] ?? 500) >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX';
+  const own = responses[type];
+  const configured = own ?? responses[family];
+  const statusCode = own?.statusCode ?? status ?? DEFAULT_STATUS[type] ?? 500;
+  const message = text ?? DEFAULT_MESSAGE[type] ?? 'Error';
+  const substitute = (value: string) =>
+    value
+      .replaceAll('$context.error.messageString', JSON.stringify(message))
+      .replaceAll('$context.error.message', message)
+      .replaceAll('$context.error.responseType', type)
+      .replaceAll('$context.requestId', requestId)
+      .replaceAll('$context.extendedRequestId', requestId);
+  const headers: Record<string, string> = { 'x-amzn-requestid': requestId, 'x-amzn-errortype': type };
+  // Header names are case-insensitive; the template's spelling must not add a second content-type.
+  for (const [name, value] of Object.entries(configured?.headers ?? {})) {
+    headers[name.toLowerCase()] = substitute(value);
+  }
+  let body =
+    configured?.template === undefined ? JSON.stringify({ message }) : substitute(configured.template);
+  // A borrowed fallback body must not contradict the status line it is sent under.
+  if (!own && configured?.statusCode !== undefined && configured.statusCode !== statusCode)
+    body = restateStatus(body, statusCode);
+  headers['content-type'] ??= 'application/json';
+  return { statusCode, headers, body };
+}
+
+/** Puts `status` (and its reason phrase as `title`) into a problem+json body; other bodies pass. */
+function restateStatus(body: string, status: number): string {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (!parsed || typeof parsed !== 'object' || !('status' in parsed)) return body;
+    return JSON.stringify({ ...parsed, title: STATUS_CODES[status] ?? 'Error', status });
+  } catch {
+    return body;
+  }
+}
+
+/** The raw HTTP/1.1 answer for a socket that has no response object; the connection closes after it. */
+function serializeResponse({ statusCode, headers, body }: RenderedResponse): string {
+  const lines = [`HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode] ?? ''}`];
+  const all = { ...headers, 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
+  for (const [name, value] of Object.entries(all)) lines.push(`${name}: ${value}`);
+  return `${lines.join('\r\n')}\r\n\r\n${body}`;
+}
+
+/** Bytes of the request line plus every header value: what API Gateway's head quota counts. */
+export function requestHeadBytes(requestLine: string, rawHeaders: readonly string[]): number {
+  let bytes = Buffer.byteLength(requestLine, 'latin1');
+  // Node decodes the head as latin1: one character per byte on the wire.
+  for (let i = 1; i < rawHeaders.length; i += 2) bytes += Buffer.byteLength(rawHeaders[i] ?? '', 'latin1');
+  return bytes;
+}
+
+export interface RequestTarget {
+  /** The path exactly as sent. */
+  rawPath: string;
+  /** Leading slashes collapsed to one, otherwise as sent (percent-encoding kept). */
+  path: string;
+  /** Still percent-encoded segments of `path`; one trailing slash is not a segment. */
+  segments: string[];
+  /** Decoded query string pairs, in order (`+` reads as a space). */
+  query: [string, string][];
+}
+
+/**
+ * Reads a request target the way API Gateway does, without resolving it as a URL
+ * (`new URL('//admin/products', base)` would read `admin` as a host). Percent-encoding that does
+ * not decode to UTF-8 (a lone or truncated escape, overlong forms such as `%C0%AE`, surrogates),
+ * in the path or in the query string, is refused before anything is routed.
+ *
+ * Extra leading slashes are collapsed: API Gateway routes `/{stage}//orders` to `/orders`, with
+ * `path` `/orders` and `requestContext.path` `/{stage}//orders`, and routes a trailing slash to
+ * the same resource (recorded against AWS in LocalStack's `test_lambda_aws_proxy_integration`
+ * snapshot). Every other empty segment is kept, for `matchRoute` to refuse.
+ */
+export function parseRequestTarget(
+  requestTarget: string,
+): { ok: true; target: RequestTarget } | { ok: false; reason: string } {
+  let rest = requestTarget;
+  const hash = rest.indexOf('#');
+  if (hash >= 0) rest = rest.slice(0, hash);
+  // Absolute form (`GET http://host/path`), as proxies send it: only the path and query count.
+  const authority = /^[a-z][a-z\d+.-]*:\/\/[^/?]*/i.exec(rest);
+  if (authority) {
+    rest = rest.slice(authority[0].length);
+    if (!rest.startsWith('/')) rest = `/${rest}`;
+  }
+  const mark = rest.indexOf('?');
+  const rawPath = mark >= 0 ? rest.slice(0, mark) : rest;
+  const rawQuery = mark >= 0 ? rest.slice(mark + 1) : '';
+  if (!rawPath.startsWith('/')) return { ok: false, reason: 'The request target is not a path.' };
+  if (decoded(rawPath) === undefined)
+    return { ok: false, reason: 'The request path is not valid percent-encoded UTF-8.' };
+  if (decoded(rawQuery) === undefined)
+    return { ok: false, reason: 'The query string is not valid percent-encoded UTF-8.' };
+
+  const path = `/${rawPath.replace(/^\/+/, '')}`;
+  const inner = path.endsWith('/') ? path.slice(1, -1) : path.slice(1);
+  const segments = inner === '' ? [] : inner.split('/');
+  // Once every escape is known to decode, URLSearchParams decodes the same way.
+  const query = [...new URLSearchParams(rawQuery)];
+  return { ok: true, target: { rawPath, path, segments, query } };
+}
+
+export interface RouteMatch {
+  route: Route;
+  /** Decoded, as the local cloud has always passed them. */
+  pathParameters: Record<string, string>;
+}
+
+/**
+ * The route for `method` and the still-encoded path `segments`: static parts beat `{param}`s,
+ * which beat `{greedy+}`, and an exact method beats ANY.
+ *
+ * API Gateway's documentation is silent on empty segments outside a greedy tail and on dot
+ * segments, so both read as "no route matches": `/admin//products` and `/products//` match
+ * nothing, and `.` or `..`, encoded or not, is never resolved (`/products/../admin/products` is
+ * not `/admin/products`). Inside a `{greedy+}` tail an empty segment is kept, as API Gateway
+ * keeps `a//b` in `{proxy+}`.
+ */
+export function matchRoute(
+  routes: readonly Route[],
+  method: string,
+  segments: readonly string[],
+): RouteMatch | undefined {
+  const values: string[] = [];
+  for (const segment of segments) {
+    const value = decoded(segment);
+    if (value === undefined || value === '.' || value === '..') return undefined;
+    values.push(value);
+  }
+  let best: (RouteMatch & { score: number }) | undefined;
+  for (const route of routes) {
+    if (route.method !== method && route.method !== 'ANY') continue;
+    const pattern = route.resourcePath.split('/').filter(Boolean);
+    const params: Record<string, string> = {};
+    let score = 0;
+    let ok = true;
+    for (let i = 0; i < pattern.length; i++) {
+      const part = pattern[i] as string;
+      const greedy = /^\{(.+)\+\}$/.exec(part);
+      if (greedy) {
+        const tail = values.slice(i).join('/');
+        if (tail === '') ok = false;
+        else params[greedy[1] as string] = tail;
+        score -= 1000;
+        break;
+      }
+      const segment = segments[i];
+      if (segment === undefined || segment === '') {
+        ok = false;
+        break;
+      }
+      const param = /^\{(.+)\}$/.exec(part);
+      if (param) params[param[1] as string] = values[i] as string;
+      else if (part === segment) score += 10;
+      else {
+        ok = false;
+        break;
+      }
+      if (i === pattern.length - 1 && segments.length !== pattern.length) ok = false;
+    }
+    if (pattern.length === 0 && segments.length !== 0) ok = false;
+    if (!ok) continue;
+    if (route.method === method) score += 1;
+    if (!best || score > best.score) best = { route, pathParameters: params, score };
+  }
+  return best && { route: best.route, pathParameters: best.pathParameters };
+}
+
+function decoded(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
   }
 }
 
