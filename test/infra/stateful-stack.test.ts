@@ -211,7 +211,11 @@ describe.each(['staging', 'prod'] as const)('stateful stack, stage %s', (stage) 
     const alarms = [s.statefulJson, s.apiJson].flatMap((t) =>
       Object.values(t.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm'),
     );
-    expect(alarms.length).toBe(3);
+    expect(alarms.map((a) => String(a.Properties?.AlarmName)).sort()).toEqual(
+      ['api-5xx', 'indexer-dlq-not-empty', 'indexer-lagging', 'jwks-unreachable'].map(
+        (n) => `store-${stage}-${n}`,
+      ),
+    );
     for (const alarm of alarms) {
       expect(JSON.stringify(alarm.Properties?.AlarmActions), String(alarm.Properties?.AlarmName)).toContain(
         topicId,
