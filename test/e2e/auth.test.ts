@@ -49,17 +49,41 @@ const BAD_TOKENS: [string, string][] = [
   ['a header that is not JSON', `${Buffer.from('{"alg":').toString('base64url')}.${b64(claims())}.AAAA`],
 ];
 
-/** Routes of each kind: admin (TOKEN authorizer), optional sign-in (REQUEST authorizer), /me. */
-const ROUTES: [string, string, unknown?][] = [
-  ['POST', '/admin/products', {}],
-  ['PUT', '/admin/products/p-1', {}],
-  ['DELETE', '/admin/products/p-1'],
-  ['GET', '/me/cart'],
-  ['POST', '/me/cart/merge', { cartId: 'g-x' }],
-  ['POST', '/carts'],
-  ['GET', '/carts/g-00000000000000000000000000000000'],
-  ['POST', '/carts/g-00000000000000000000000000000000/items', { sku: 'X', quantity: 1 }],
-];
+/** Request bodies that pass each route's gateway checks, so only the token decides. */
+const BODIES: Record<string, unknown> = {
+  'POST /admin/products': {},
+  'PUT /admin/products/{productId}': {},
+  'POST /me/cart/merge': { cartId: 'g-x' },
+  'POST /carts/{cartId}/items': { sku: 'X', quantity: 1 },
+  'PATCH /carts/{cartId}/items/{sku}': { quantity: 1 },
+};
+
+/** Every operation the OpenAPI document says takes a bearer token, required or optional. */
+let ROUTES: [string, string, unknown?][] = [];
+
+beforeAll(async () => {
+  const doc = await client.request<{
+    paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>>;
+  }>('GET', '/openapi.json');
+  ROUTES = Object.entries(doc.body.paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([, op]) => (op.security ?? []).some((s) => Object.keys(s).length > 0))
+      .map(([method, _]): [string, string, unknown?] => [
+        method.toUpperCase(),
+        path.replace(/\{[^}]+\}/g, (p) => (p === '{cartId}' ? 'g-00000000000000000000000000000000' : 'x-1')),
+        BODIES[`${method.toUpperCase()} ${path}`],
+      ]),
+  );
+  // The document must keep listing the routes of each authorizer kind.
+  expect(ROUTES.map(([m, p]) => `${m} ${p}`)).toEqual(
+    expect.arrayContaining([
+      'POST /admin/products',
+      'DELETE /admin/products/x-1',
+      'GET /me/cart',
+      'POST /carts',
+    ]),
+  );
+});
 
 describe('tokens that cannot be verified', () => {
   it.each(BAD_TOKENS)('%s: 401 problem+json on every authenticated route', async (_, token) => {
