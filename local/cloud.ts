@@ -7,12 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { type CustomResource, type Deployment, deploy } from './deploy.ts';
 import { startMoto } from './moto.ts';
 import { startOpenSearch } from './opensearch.ts';
 import { ApiGateway, type Route } from './runtime/api-gateway.ts';
+import { RuleDelivery } from './runtime/event-rules.ts';
 import { QueuePoller, StreamPoller } from './runtime/event-sources.ts';
 import { LambdaRuntime } from './runtime/lambda-runtime.ts';
 import { StepFunctions } from './runtime/step-functions.ts';
@@ -41,6 +43,13 @@ export interface LocalCloudOptions {
   verbose?: boolean;
   /** Where `cdk synth` writes; separate directories let a test run beside `npm start`. */
   cdkOut?: string;
+  /**
+   * The most execution environments a function without reserved concurrency gets before Invoke
+   * throttles (the stand-in for the account's unreserved concurrency). Default 64, or
+   * LOCAL_LAMBDA_CONCURRENCY: the store's own suites send up to 49 concurrent requests to one
+   * function, which AWS's default of 1,000 serves.
+   */
+  lambdaConcurrency?: number;
 }
 
 export interface LocalCloud {
@@ -94,6 +103,11 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     const runtime = new LambdaRuntime(
       join(rootDir, '.local', 'logs'),
       options.verbose ? (fn, line) => log(`[${fn}] ${line}`) : undefined,
+      {
+        concurrencyLimit: options.lambdaConcurrency ?? (Number(process.env.LOCAL_LAMBDA_CONCURRENCY) || 64),
+        // As many cold starts at once as the machine has cores: more only starve each other.
+        concurrentColdStarts: availableParallelism(),
+      },
     );
     stops.push(() => runtime.stop());
     const stepFunctionsUrl = `http://127.0.0.1:${ports.stepFunctions}`;
@@ -151,31 +165,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       await Promise.all(pollers.map((p) => p.stop()));
     });
 
-    const timers = deployment.schedules.flatMap((schedule) => {
-      const every = rateMs(schedule.expression);
-      if (every === undefined) {
-        log(
-          `schedule ${schedule.ruleName}: ${schedule.expression} is not run locally (rate() expressions only)`,
-        );
-        return [];
-      }
-      const timer = setInterval(() => {
-        const event = schedule.input
-          ? JSON.parse(schedule.input)
-          : {
-              source: 'aws.events',
-              'detail-type': 'Scheduled Event',
-              detail: {},
-              time: new Date().toISOString(),
-            };
-        void runtime.invoke(schedule.functionArn, event);
-      }, every);
-      timer.unref();
-      return [timer];
-    });
-    stops.push(async () => {
-      for (const timer of timers) clearInterval(timer);
-    });
+    // Every rule target (queue, function, state machine) is served by one delivery path.
+    const rules = new RuleDelivery(deployment.rules, { ...ctx, stepFunctionsUrl });
+    rules.start();
+    stops.push(() => rules.stop());
 
     if (!deployment.api) throw new Error('the local assembly has no REST API');
     const gateway = new ApiGateway({
@@ -202,6 +195,12 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
                 ? 'ok'
                 : 'degraded',
               mappings: Object.fromEntries(pollers.map((p) => [p.mapping.logicalId, p.stats])),
+            },
+            eventRules: {
+              status: [...rules.stats.values()].every((s) => !s.lastError?.includes('poller stopped'))
+                ? 'ok'
+                : 'degraded',
+              rules: Object.fromEntries(rules.stats),
             },
             apiGateway: { status: 'ok', routes: deployment.api?.routes.length, requests: gateway.requests },
           };
@@ -299,16 +298,6 @@ async function probe(url: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function rateMs(expression: string): number | undefined {
-  const match = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
-  if (!match) return undefined;
-  const unit =
-    { minute: 60_000, minutes: 60_000, hour: 3_600_000, hours: 3_600_000, day: 86_400_000, days: 86_400_000 }[
-      match[2] as string
-    ] ?? 60_000;
-  return Number(match[1]) * unit;
 }
 
 function seconds(since: number): string {

@@ -15,11 +15,11 @@ import {
   EventBridgeClient,
   PutRuleCommand,
   PutTargetsCommand,
-  type Target,
 } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { ApiDefinition, AuthorizerDefinition, GatewayResponse, Route } from './runtime/api-gateway.ts';
-import type { MappingDefinition } from './runtime/event-sources.ts';
+import { type RuleDefinition, ruleFromTemplate, tapQueueName, tapTarget } from './runtime/event-rules.ts';
+import { type MappingDefinition, queueMappingProblem } from './runtime/event-sources.ts';
 import type { FunctionDefinition } from './runtime/lambda-runtime.ts';
 import type { StateMachineDefinition } from './runtime/step-functions.ts';
 import type { Log } from './support.ts';
@@ -32,13 +32,6 @@ import {
   REGION,
   Resolver,
 } from './template.ts';
-
-export interface Schedule {
-  ruleName: string;
-  expression: string;
-  functionArn: string;
-  input?: string;
-}
 
 export interface CustomResource {
   stackName: string;
@@ -59,7 +52,8 @@ export interface Deployment {
   mappings: MappingDefinition[];
   api?: ApiDefinition;
   stateMachines: StateMachineDefinition[];
-  schedules: Schedule[];
+  /** EventBridge rules (pattern and scheduled) with their targets, for the local delivery. */
+  rules: RuleDefinition[];
   outputs: Record<string, string>;
 }
 
@@ -95,10 +89,14 @@ export async function deploy(options: DeployOptions): Promise<Deployment> {
     functions: [],
     mappings: [],
     stateMachines: [],
-    schedules: [],
+    rules: [],
     outputs: {},
   };
 
+  // Queue ARN -> VisibilityTimeout, which SQS event source mappings are checked against.
+  const queueVisibility = new Map<string, number>();
+  // The REST API may be spread over several stacks: assembled once all are read.
+  const apiSources: ApiSource[] = [];
   for (const stack of loadAssembly(options.cdkOut)) {
     out.stacks.push(stack.stackName);
     const r = new Resolver(stack.stackName, exports);
@@ -163,6 +161,11 @@ export async function deploy(options: DeployOptions): Promise<Deployment> {
         case 'AWS::ApiGateway::Stage':
           r.set(id, props(res).StageName ? r.string(props(res).StageName) : id);
           break;
+        case 'AWS::ApiGateway::Resource':
+        case 'AWS::ApiGateway::Authorizer':
+          // Unique across stacks: routes and authorizers of one API live in several templates.
+          r.set(id, `${stack.stackName}.${id}`);
+          break;
         default:
           r.set(id, id);
       }
@@ -202,6 +205,7 @@ export async function deploy(options: DeployOptions): Promise<Deployment> {
       const url = created.QueueUrl as string;
       r.set(id, url, { ...(physical?.attrs ?? {}), QueueUrl: url });
       out.queues.set(physical?.attrs.Arn as string, url);
+      queueVisibility.set(physical?.attrs.Arn as string, Number(p.VisibilityTimeout ?? 30));
     }
     for (const [id, res] of entries.filter(([, res]) => res.Type === 'AWS::DynamoDB::Table')) {
       const p = r.resolve<Record<string, unknown>>(props(res));
@@ -258,6 +262,10 @@ export async function deploy(options: DeployOptions): Promise<Deployment> {
             env: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])),
             timeoutSeconds: Number(r.resolve(p.Timeout) ?? 3),
             memoryMb: Number(r.resolve(p.MemorySize) ?? 128),
+            reservedConcurrency:
+              p.ReservedConcurrentExecutions === undefined
+                ? undefined
+                : Number(r.resolve(p.ReservedConcurrentExecutions)),
           });
           break;
         }
@@ -282,53 +290,37 @@ export async function deploy(options: DeployOptions): Promise<Deployment> {
             bisectBatchOnFunctionError: Boolean(q.BisectBatchOnFunctionError),
             onFailureArn: (q.DestinationConfig as { OnFailure?: { Destination?: string } } | undefined)
               ?.OnFailure?.Destination,
+            maximumBatchingWindowSeconds: Number(q.MaximumBatchingWindowInSeconds ?? 0),
+            maximumConcurrency: (q.ScalingConfig as { MaximumConcurrency?: number } | undefined)
+              ?.MaximumConcurrency,
           });
           break;
         }
         case 'AWS::Events::Rule': {
           const q = r.resolve<Record<string, unknown>>(p);
-          const name = r.physical.get(id)?.ref as string;
-          const targets = (q.Targets as (Target & { Arn: string; Input?: string })[] | undefined) ?? [];
-          if (q.ScheduleExpression) {
-            for (const t of targets.filter((t) => t.Arn.startsWith('arn:aws:lambda:'))) {
-              out.schedules.push({
-                ruleName: name,
-                expression: String(q.ScheduleExpression),
-                functionArn: t.Arn,
-                input: t.Input,
-              });
-            }
-            break;
-          }
+          // Fails on a target type or field the local delivery does not emulate.
+          const rule = ruleFromTemplate(r.physical.get(id)?.ref as string, q, REGION);
+          out.rules.push(rule);
+          if (q.ScheduleExpression || !rule.enabled) break;
           await events.send(
             new PutRuleCommand({
-              Name: name,
+              Name: rule.name,
               EventBusName: q.EventBusName as string | undefined,
               EventPattern: q.EventPattern === undefined ? undefined : JSON.stringify(q.EventPattern),
-              State: (q.State as 'ENABLED' | undefined) ?? 'ENABLED',
+              State: 'ENABLED',
             }),
           );
-          const deliverable = targets.filter((t) => t.Arn.startsWith('arn:aws:sqs:'));
-          for (const t of targets.filter((t) => !deliverable.includes(t))) {
-            options.log(
-              `rule ${name}: target ${t.Arn} is not an SQS queue; moto cannot deliver to it (route events through SQS)`,
-            );
-          }
-          if (deliverable.length > 0) {
-            await events.send(
-              new PutTargetsCommand({
-                Rule: name,
-                EventBusName: q.EventBusName as string | undefined,
-                Targets: deliverable.map((t) => ({
-                  Id: t.Id,
-                  Arn: t.Arn,
-                  Input: t.Input,
-                  InputPath: t.InputPath,
-                  SqsParameters: t.SqsParameters,
-                })),
-              }),
-            );
-          }
+          // moto matches the pattern and copies each matched event to the rule's own queue; the
+          // local delivery serves the real targets from there (event-rules.ts).
+          const tap = await options.sqs.send(new CreateQueueCommand({ QueueName: tapQueueName(rule) }));
+          rule.tapQueueUrl = tap.QueueUrl as string;
+          await events.send(
+            new PutTargetsCommand({
+              Rule: rule.name,
+              EventBusName: q.EventBusName as string | undefined,
+              Targets: [tapTarget(`arn:aws:sqs:${REGION}:${ACCOUNT}:${tapQueueName(rule)}`)],
+            }),
+          );
           break;
         }
         case 'AWS::StepFunctions::StateMachine': {
@@ -371,17 +363,22 @@ export async function deploy(options: DeployOptions): Promise<Deployment> {
       }
     }
 
-    const api = buildApi(stack.resources, r);
-    if (api) {
-      if (out.api) options.log(`more than one REST API: serving ${out.api.apiId}, ignoring ${api.apiId}`);
-      else out.api = api;
-    }
+    apiSources.push({ resources: stack.resources, r });
 
     for (const [key, output] of Object.entries(stack.outputs)) {
       const value = String(r.resolve(output.Value));
       out.outputs[`${stack.stackName}.${key}`] = value;
       if (output.Export) exports.set(r.string(output.Export.Name), value);
     }
+  }
+  out.api = buildApiFromStacks(apiSources);
+  for (const mapping of out.mappings.filter((m) => m.eventSourceArn.startsWith('arn:aws:sqs:'))) {
+    const visibilityTimeoutSeconds = queueVisibility.get(mapping.eventSourceArn);
+    const fn = out.functions.find((f) => f.arn === mapping.functionArn);
+    if (visibilityTimeoutSeconds === undefined || !fn) continue;
+    // CreateEventSourceMapping refuses these on AWS: the deploy fails the same way.
+    const problem = queueMappingProblem(mapping, { visibilityTimeoutSeconds }, fn);
+    if (problem) throw new Error(`${mapping.logicalId}: ${problem}`);
   }
   return out;
 }
@@ -406,15 +403,44 @@ function headerValue(value: string): string {
   return /^'.*'$/.test(value) ? unquote(value) : `$${value}`;
 }
 
-function buildApi(resources: Record<string, CfnResource>, r: Resolver): ApiDefinition | undefined {
-  const entries = Object.entries(resources);
-  const restApi = entries.find(([, res]) => res.Type === 'AWS::ApiGateway::RestApi');
-  if (!restApi) return undefined;
-  const apiId = r.physical.get(restApi[0])?.ref as string;
+/** One stack's share of the REST API: its template resources and the resolver of that stack. */
+export interface ApiSource {
+  resources: Record<string, CfnResource>;
+  r: Resolver;
+}
+
+/** The REST API of one stack's template (every part of the API in that one template). */
+export function buildApi(resources: Record<string, CfnResource>, r: Resolver): ApiDefinition | undefined {
+  return buildApiFromStacks([{ resources, r }]);
+}
+
+/**
+ * The REST API as API Gateway would assemble it from every stack: the RestApi in one stack,
+ * resources, methods and authorizers in others, joined through physical ids (Refs, and exports
+ * between stacks, resolve to the same ids).
+ */
+export function buildApiFromStacks(sources: readonly ApiSource[]): ApiDefinition | undefined {
+  const physicalOf = (r: Resolver, id: string) => r.physical.get(id)?.ref ?? id;
+  const all = sources.flatMap(({ resources, r }) =>
+    Object.entries(resources).map(([id, res]) => ({ id, res, r, physical: physicalOf(r, id) })),
+  );
+  const ofType = (type: string) => all.filter((e) => e.res.Type === type);
+  const restApis = ofType('AWS::ApiGateway::RestApi');
+  if (restApis.length === 0) return undefined;
+  if (restApis.length > 1) {
+    throw new Error(
+      `more than one REST API (${restApis.map((a) => a.id).join(', ')}): the local cloud serves one`,
+    );
+  }
+  const restApi = restApis[0] as (typeof restApis)[number];
+  const apiId = restApi.physical;
   const root = `${apiId}-root`;
   const parents = new Map<string, { parent: string; part: string }>();
-  for (const [id, res] of entries.filter(([, res]) => res.Type === 'AWS::ApiGateway::Resource')) {
-    parents.set(id, { parent: r.string(res.Properties?.ParentId), part: r.string(res.Properties?.PathPart) });
+  for (const { res, r, physical } of ofType('AWS::ApiGateway::Resource')) {
+    parents.set(physical, {
+      parent: r.string(res.Properties?.ParentId),
+      part: r.string(res.Properties?.PathPart),
+    });
   }
   const pathOf = (resourceId: string): string => {
     if (resourceId === root) return '/';
@@ -425,11 +451,11 @@ function buildApi(resources: Record<string, CfnResource>, r: Resolver): ApiDefin
   };
 
   const authorizers = new Map<string, AuthorizerDefinition>();
-  for (const [id, res] of entries.filter(([, res]) => res.Type === 'AWS::ApiGateway::Authorizer')) {
+  for (const { id, res, r, physical } of ofType('AWS::ApiGateway::Authorizer')) {
     const p = r.resolve<Record<string, unknown>>(res.Properties);
     const functionArn = functionFromUri(String(p.AuthorizerUri));
     if (!functionArn) throw new Error(`authorizer ${id}: only Lambda authorizers run locally`);
-    authorizers.set(id, {
+    authorizers.set(physical, {
       name: String(p.Name ?? id),
       type: p.Type === 'REQUEST' ? 'REQUEST' : 'TOKEN',
       functionArn,
@@ -438,12 +464,16 @@ function buildApi(resources: Record<string, CfnResource>, r: Resolver): ApiDefin
         .map((s) => s.trim())
         .filter(Boolean),
       validationExpression: p.IdentityValidationExpression as string | undefined,
+      // Unset means API Gateway's default, 300 s.
+      resultTtlSeconds: Number(p.AuthorizerResultTtlInSeconds ?? 300),
     });
   }
 
   const routes: Route[] = [];
-  for (const [id, res] of entries.filter(([, res]) => res.Type === 'AWS::ApiGateway::Method')) {
+  for (const { id, res, r } of ofType('AWS::ApiGateway::Method')) {
     const p = r.resolve<Record<string, unknown>>(res.Properties);
+    if (String(p.RestApiId) !== apiId)
+      throw new Error(`method ${id}: on another REST API (${String(p.RestApiId)})`);
     const integration = p.Integration as {
       Type: string;
       Uri?: string;
@@ -472,7 +502,7 @@ function buildApi(resources: Record<string, CfnResource>, r: Resolver): ApiDefin
   }
 
   const gatewayResponses: Record<string, GatewayResponse> = {};
-  for (const [, res] of entries.filter(([, res]) => res.Type === 'AWS::ApiGateway::GatewayResponse')) {
+  for (const { res, r } of ofType('AWS::ApiGateway::GatewayResponse')) {
     const p = r.resolve<Record<string, unknown>>(res.Properties);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries((p.ResponseParameters as Record<string, string> | undefined) ?? {})) {
@@ -490,7 +520,11 @@ function buildApi(resources: Record<string, CfnResource>, r: Resolver): ApiDefin
     };
   }
 
-  const stage = entries.find(([, res]) => res.Type === 'AWS::ApiGateway::Stage');
-  const stageName = stage ? r.string(stage[1].Properties?.StageName ?? 'local') : 'local';
-  return { apiId, stageName, routes, gatewayResponses };
+  const [stage] = ofType('AWS::ApiGateway::Stage');
+  const stageName = stage ? stage.r.string(stage.res.Properties?.StageName ?? 'local') : 'local';
+  // `image/png`, or `image~1png` as SAM-style templates escape the slash.
+  const binaryMediaTypes = (
+    restApi.r.resolve<string[] | undefined>(restApi.res.Properties?.BinaryMediaTypes) ?? []
+  ).map((type) => String(type).replaceAll('~1', '/'));
+  return { apiId, stageName, routes, gatewayResponses, binaryMediaTypes };
 }

@@ -2,7 +2,7 @@
  * A real OpenSearch 2.19 single node for the local cloud, run from Maven Central jars by the small
  * launcher in local/opensearch (no distribution tarball and no Docker on the machines this runs on).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';

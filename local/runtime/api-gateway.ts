@@ -1,10 +1,11 @@
 /**
  * Plays API Gateway (REST API, v1): routes from the template's resources and methods, Lambda
- * proxy events, TOKEN and REQUEST Lambda authorizers, MOCK integrations (CORS preflight), the
- * template's gateway responses, and the checks API Gateway makes before routing (request head
- * quota, percent-encoding, path segments).
+ * proxy events, TOKEN and REQUEST Lambda authorizers (policies evaluated against the request's
+ * method ARN, results cached by their TTL), MOCK integrations (CORS preflight), the template's
+ * gateway responses, the checks API Gateway makes before routing (request head quota,
+ * percent-encoding, path segments), and the integration timeout and proxy result checks after.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
   createServer,
   type IncomingMessage,
@@ -32,6 +33,8 @@ export interface AuthorizerDefinition {
   /** e.g. `method.request.header.Authorization`; empty for REQUEST authorizers that take every request. */
   identitySources: string[];
   validationExpression?: string;
+  /** AuthorizerResultTtlInSeconds; API Gateway's default when the template sets none is 300. */
+  resultTtlSeconds?: number;
 }
 
 export interface GatewayResponse {
@@ -45,10 +48,25 @@ export interface ApiDefinition {
   stageName: string;
   routes: Route[];
   gatewayResponses: Record<string, GatewayResponse>;
+  /** The RestApi's BinaryMediaTypes (e.g. `image/*`): request bodies of these types reach functions base64-encoded. */
+  binaryMediaTypes?: string[];
 }
 
 /** API Gateway's own payload limit. */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** The region and account of every ARN the local cloud makes (moto's default account). */
+const REGION = 'us-east-1';
+const ACCOUNT_ID = '123456789012';
+
+/** REST API quotas: the integration timeout is 50 ms to 29 s, 29 s unless lowered. */
+export const DEFAULT_INTEGRATION_TIMEOUT_MS = 29_000;
+
+/** Authorizer result TTL when the template sets none, and its ceiling (API reference, "Authorizer"). */
+const DEFAULT_AUTHORIZER_TTL_SECONDS = 300;
+const MAX_AUTHORIZER_TTL_SECONDS = 3600;
+/** Distinct cached identities kept; the oldest go first. */
+const MAX_CACHED_AUTHORIZATIONS = 10_000;
 
 /** API Gateway's limit on the request line plus all header values (REST API quotas). */
 export const MAX_REQUEST_HEAD_BYTES = 10_240;
@@ -79,6 +97,7 @@ const DEFAULT_STATUS: Record<string, number> = {
   REQUEST_TOO_LARGE: 413,
   BAD_REQUEST_BODY: 400,
   INTEGRATION_FAILURE: 502,
+  INTEGRATION_TIMEOUT: 504,
 };
 
 const DEFAULT_MESSAGE: Record<string, string> = {
@@ -86,8 +105,10 @@ const DEFAULT_MESSAGE: Record<string, string> = {
   ACCESS_DENIED: 'User is not authorized to access this resource',
   MISSING_AUTHENTICATION_TOKEN: 'Missing Authentication Token',
   AUTHORIZER_FAILURE: 'Internal server error',
+  AUTHORIZER_CONFIGURATION_ERROR: 'Internal server error',
   REQUEST_TOO_LARGE: 'Request Too Long',
   INTEGRATION_FAILURE: 'Internal server error',
+  INTEGRATION_TIMEOUT: 'Endpoint request timed out',
   [HEADERS_TOO_LARGE]: `The request line and headers exceed ${MAX_REQUEST_HEAD_BYTES} bytes.`,
   [REQUEST_TIMEOUT]: 'The request was not received in time.',
 };
@@ -99,12 +120,39 @@ export interface GatewayOptions {
   log: (line: string) => void;
   /** Lets the local cloud add its own parts to the /health answer. */
   decorate?: (route: Route, status: number, body: string) => Promise<string>;
+  /** How long the gateway waits for a Lambda integration before answering 504. Default 29,000 ms. */
+  integrationTimeoutMs?: number;
+}
+
+/** An authorizer's answer, kept for its TTL and evaluated again for every method ARN it meets. */
+interface AuthorizerDecision {
+  principalId: unknown;
+  statements: PolicyStatement[];
+  /** Already stringified, as the integration receives it. */
+  context: Record<string, string>;
+}
+
+interface PolicyStatement {
+  effect: 'Allow' | 'Deny';
+  actions: string[];
+  resources: string[];
+}
+
+type AuthorizeOutcome =
+  | { kind: 'allow'; context: Record<string, unknown> }
+  | { kind: 'UNAUTHORIZED' | 'ACCESS_DENIED' | 'AUTHORIZER_FAILURE' | 'AUTHORIZER_CONFIGURATION_ERROR' };
+
+interface RequestIds {
+  requestId: string;
+  extendedRequestId: string;
 }
 
 export class ApiGateway {
   private server?: Server;
   private readonly rejected = new WeakSet<Duplex>();
   private readonly inFlight = new WeakMap<Duplex, ServerResponse>();
+  private readonly authorizations = new Map<string, { decision: AuthorizerDecision; expiresAt: number }>();
+  private readonly deploymentId = randomBytes(3).toString('hex');
   requests = 0;
 
   constructor(private readonly options: GatewayOptions) {}
@@ -185,29 +233,30 @@ export class ApiGateway {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.requests++;
     const requestId = randomUUID();
+    const ids: RequestIds = { requestId, extendedRequestId: extendedRequestIdOf() };
     const method = (req.method ?? 'GET').toUpperCase();
 
     const requestLine = `${req.method ?? ''} ${req.url ?? ''} HTTP/${req.httpVersion}`;
     if (requestHeadBytes(requestLine, req.rawHeaders) > MAX_REQUEST_HEAD_BYTES)
-      return this.gatewayResponse(res, HEADERS_TOO_LARGE, requestId);
+      return this.gatewayResponse(res, HEADERS_TOO_LARGE, ids);
     if (req.httpVersion === '1.1' && req.headers.host === undefined)
-      return this.gatewayResponse(res, 'DEFAULT_4XX', requestId, 'An HTTP/1.1 request needs a Host header.');
+      return this.gatewayResponse(res, 'DEFAULT_4XX', ids, 'An HTTP/1.1 request needs a Host header.');
     const parsed = parseRequestTarget(req.url ?? '/');
-    if (!parsed.ok) return this.gatewayResponse(res, 'DEFAULT_4XX', requestId, parsed.reason);
+    if (!parsed.ok) return this.gatewayResponse(res, 'DEFAULT_4XX', ids, parsed.reason);
     const target = parsed.target;
 
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) return this.gatewayResponse(res, 'REQUEST_TOO_LARGE', requestId);
+      if (size > MAX_BODY_BYTES) return this.gatewayResponse(res, 'REQUEST_TOO_LARGE', ids);
       chunks.push(chunk);
     }
     const rawBody = Buffer.concat(chunks);
 
     const match = matchRoute(this.options.api.routes, method, target.segments);
-    if (!match) return this.gatewayResponse(res, 'MISSING_AUTHENTICATION_TOKEN', requestId);
-    const { route, pathParameters } = match;
+    if (!match) return this.gatewayResponse(res, 'MISSING_AUTHENTICATION_TOKEN', ids);
+    const { route } = match;
 
     if (route.integration.type === 'mock') {
       // Mapped values are literals or context variables, as in gateway responses.
@@ -222,12 +271,17 @@ export class ApiGateway {
       return;
     }
 
+    // One entry per header name (names are case-insensitive; the first spelling names it): the
+    // single-value map keeps the last value sent, as API Gateway's does.
     const headers: Record<string, string> = {};
     const multiValueHeaders: Record<string, string[]> = {};
+    const spelling = new Map<string, string>();
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
-      const name = req.rawHeaders[i] as string;
+      const sent = req.rawHeaders[i] as string;
       const value = req.rawHeaders[i + 1] as string;
-      headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
+      const name = spelling.get(sent.toLowerCase()) ?? sent;
+      spelling.set(sent.toLowerCase(), name);
+      headers[name] = value;
       multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
     }
     const query: Record<string, string> = {};
@@ -236,31 +290,51 @@ export class ApiGateway {
       query[key] = value;
       multiQuery[key] = [...(multiQuery[key] ?? []), value];
     }
+    // Without binary media types every body is text; with them, a matching Content-Type (none
+    // reads as application/json) makes the body base64.
     const isBinary =
       rawBody.length > 0 &&
-      !/^(application\/(json|.*\+json|x-www-form-urlencoded)|text\/)/i.test(
+      matchesMediaType(
         header(headers, 'content-type') ?? 'application/json',
+        this.options.api.binaryMediaTypes,
       );
-    const methodArn = `arn:aws:execute-api:us-east-1:123456789012:${this.options.api.apiId}/${this.options.api.stageName}/${method}${route.resourcePath.replace(/\{[^}]+\}/g, '*')}`;
+    // API Gateway REST passes path parameters as sent, percent-encoding kept.
+    const pathParameters = rawPathParameters(route.resourcePath, target.segments);
+    const { apiId, stageName } = this.options.api;
+    const methodArn = `arn:aws:execute-api:${REGION}:${ACCOUNT_ID}:${apiId}/${stageName}/${method}${target.path}`;
+    const now = new Date();
+    const domainName = header(headers, 'host') ?? '127.0.0.1';
     const requestContext: Record<string, unknown> = {
-      accountId: '123456789012',
-      apiId: this.options.api.apiId,
-      stage: this.options.api.stageName,
-      requestId,
-      extendedRequestId: requestId,
+      accountId: ACCOUNT_ID,
+      apiId,
+      deploymentId: this.deploymentId,
+      domainName,
+      domainPrefix: domainName.replace(/:\d+$/, '').split('.')[0],
+      extendedRequestId: ids.extendedRequestId,
       httpMethod: method,
-      resourcePath: route.resourcePath,
-      resourceId: route.resourcePath,
-      // As sent, extra slashes included (the event's `path` below has them collapsed).
-      path: `/${this.options.api.stageName}${target.rawPath}`,
-      protocol: `HTTP/${req.httpVersion}`,
-      requestTime: new Date().toUTCString(),
-      requestTimeEpoch: Date.now(),
-      domainName: header(headers, 'host') ?? '127.0.0.1',
       identity: {
+        accessKey: null,
+        accountId: null,
+        caller: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
         sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        user: null,
         userAgent: header(headers, 'user-agent') ?? null,
+        userArn: null,
       },
+      // As sent, extra slashes included (the event's `path` below has them collapsed).
+      path: `/${stageName}${target.rawPath}`,
+      protocol: `HTTP/${req.httpVersion}`,
+      requestId,
+      requestTime: requestTimeOf(now),
+      requestTimeEpoch: now.getTime(),
+      resourceId: resourceIdOf(apiId, route.resourcePath),
+      resourcePath: route.resourcePath,
+      stage: stageName,
     };
     const event: Record<string, unknown> = {
       resource: route.resourcePath,
@@ -279,50 +353,55 @@ export class ApiGateway {
 
     if (route.authorizer) {
       const outcome = await this.authorize(route.authorizer, event, methodArn);
-      if (outcome.kind !== 'allow') return this.gatewayResponse(res, outcome.kind, requestId);
+      if (outcome.kind !== 'allow') return this.gatewayResponse(res, outcome.kind, ids);
       requestContext.authorizer = outcome.context;
     }
 
-    const invoked = await this.options.runtime.invoke(route.integration.functionArn, event);
+    const invoked = await this.invokeWithin(route.integration.functionArn, event);
+    if (invoked === 'timeout') {
+      this.options.log(`${method} ${target.path}: no answer within the integration timeout`);
+      return this.gatewayResponse(res, 'INTEGRATION_TIMEOUT', ids);
+    }
     if (!invoked.ok) {
       this.options.log(`${method} ${target.path}: ${invoked.error.errorType}: ${invoked.error.errorMessage}`);
-      return this.gatewayResponse(res, 'INTEGRATION_FAILURE', requestId, 'Internal server error', 502);
+      // A function that ran and failed (a Lambda timeout included) is a 502; an Invoke the Lambda
+      // API refused (throttled, say) is a 500.
+      const status = invoked.kind === 'service' ? 500 : 502;
+      return this.gatewayResponse(res, 'INTEGRATION_FAILURE', ids, 'Internal server error', status);
     }
-    const result = invoked.result as {
-      statusCode?: number;
-      headers?: Record<string, string | number | boolean>;
-      multiValueHeaders?: Record<string, (string | number | boolean)[]>;
-      body?: string;
-      isBase64Encoded?: boolean;
-    } | null;
-    if (!result || typeof result !== 'object' || typeof result.statusCode !== 'number') {
+    const result = proxyResultOf(invoked.result);
+    if (!result) {
       this.options.log(`${method} ${target.path}: malformed Lambda proxy response`);
-      return this.gatewayResponse(res, 'INTEGRATION_FAILURE', requestId, 'Internal server error', 502);
+      return this.gatewayResponse(res, 'INTEGRATION_FAILURE', ids, 'Internal server error', 502);
     }
-    const outHeaders: Record<string, string | string[]> = { 'x-amzn-requestid': requestId };
-    for (const [k, v] of Object.entries(result.multiValueHeaders ?? {}))
-      outHeaders[k.toLowerCase()] = v.map(String);
-    for (const [k, v] of Object.entries(result.headers ?? {})) outHeaders[k.toLowerCase()] = String(v);
-    let body =
-      result.body === undefined
-        ? ''
-        : result.isBase64Encoded
-          ? Buffer.from(result.body, 'base64')
-          : result.body;
+    let body = result.body;
     if (this.options.decorate && typeof body === 'string')
       body = await this.options.decorate(route, result.statusCode, body);
-    res.writeHead(result.statusCode, outHeaders);
+    res.writeHead(result.statusCode, { 'x-amzn-requestid': requestId, ...result.headers });
     res.end(body);
+  }
+
+  /** The integration's answer, or 'timeout' once the integration timeout passes (the function runs on). */
+  private async invokeWithin(functionArn: string, event: unknown) {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(
+        () => resolve('timeout'),
+        this.options.integrationTimeoutMs ?? DEFAULT_INTEGRATION_TIMEOUT_MS,
+      );
+    });
+    try {
+      return await Promise.race([this.options.runtime.invoke(functionArn, event), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async authorize(
     authorizer: AuthorizerDefinition,
     event: Record<string, unknown>,
     methodArn: string,
-  ): Promise<
-    | { kind: 'allow'; context: Record<string, unknown> }
-    | { kind: 'UNAUTHORIZED' | 'ACCESS_DENIED' | 'AUTHORIZER_FAILURE' }
-  > {
+  ): Promise<AuthorizeOutcome> {
     const headers = event.headers as Record<string, string>;
     const query = (event.queryStringParameters ?? {}) as Record<string, string>;
     const identities: string[] = [];
@@ -334,65 +413,95 @@ export class ApiGateway {
       if (value === undefined || value === '') return { kind: 'UNAUTHORIZED' };
       identities.push(value);
     }
-    let authEvent: Record<string, unknown>;
-    if (authorizer.type === 'TOKEN') {
-      const token = identities[0] ?? '';
-      if (
-        authorizer.validationExpression &&
-        !new RegExp(`^${authorizer.validationExpression}$`).test(token)
-      ) {
-        return { kind: 'UNAUTHORIZED' };
+    const token = identities[0] ?? '';
+    if (
+      authorizer.type === 'TOKEN' &&
+      authorizer.validationExpression &&
+      !new RegExp(`^${authorizer.validationExpression}$`).test(token)
+    ) {
+      return { kind: 'UNAUTHORIZED' };
+    }
+
+    // The identity sources are the cache key; with none (or TTL 0) every request is authorized anew.
+    const ttl = Math.min(
+      authorizer.resultTtlSeconds ?? DEFAULT_AUTHORIZER_TTL_SECONDS,
+      MAX_AUTHORIZER_TTL_SECONDS,
+    );
+    const cacheKey =
+      ttl > 0 && identities.length > 0
+        ? JSON.stringify([authorizer.name, authorizer.functionArn, ...identities])
+        : undefined;
+    let decision = cacheKey === undefined ? undefined : this.cachedDecision(cacheKey);
+    let latency = 0;
+    if (!decision) {
+      const authEvent =
+        authorizer.type === 'TOKEN'
+          ? { type: 'TOKEN', authorizationToken: token, methodArn }
+          : { ...event, type: 'REQUEST', methodArn, body: undefined, isBase64Encoded: undefined };
+      const started = Date.now();
+      const invoked = await this.options.runtime.invoke(authorizer.functionArn, authEvent);
+      latency = Date.now() - started;
+      if (!invoked.ok) {
+        if (invoked.error.errorMessage === 'Unauthorized') return { kind: 'UNAUTHORIZED' };
+        this.options.log(
+          `authorizer ${authorizer.name}: ${invoked.error.errorType}: ${invoked.error.errorMessage}`,
+        );
+        return { kind: 'AUTHORIZER_FAILURE' };
       }
-      authEvent = { type: 'TOKEN', authorizationToken: token, methodArn };
-    } else {
-      authEvent = { ...event, type: 'REQUEST', methodArn, body: undefined, isBase64Encoded: undefined };
+      const read = authorizerDecisionOf(invoked.result);
+      if (typeof read === 'string') {
+        this.options.log(`authorizer ${authorizer.name}: ${read}`);
+        return { kind: 'AUTHORIZER_CONFIGURATION_ERROR' };
+      }
+      decision = read;
+      if (cacheKey !== undefined) this.cacheDecision(cacheKey, decision, ttl);
     }
-    const invoked = await this.options.runtime.invoke(authorizer.functionArn, authEvent);
-    if (!invoked.ok) {
-      if (invoked.error.errorMessage === 'Unauthorized') return { kind: 'UNAUTHORIZED' };
-      this.options.log(
-        `authorizer ${authorizer.name}: ${invoked.error.errorType}: ${invoked.error.errorMessage}`,
-      );
-      return { kind: 'AUTHORIZER_FAILURE' };
-    }
-    const result = invoked.result as {
-      principalId?: string;
-      policyDocument?: {
-        Statement?: { Effect: string; Action: string | string[]; Resource: string | string[] }[];
-      };
-      context?: Record<string, unknown>;
+    if (evaluatePolicy(decision.statements, methodArn) !== 'Allow') return { kind: 'ACCESS_DENIED' };
+    return {
+      kind: 'allow',
+      context: { ...decision.context, principalId: decision.principalId, integrationLatency: latency },
     };
-    if (!result?.policyDocument?.Statement) return { kind: 'AUTHORIZER_FAILURE' };
-    let allowed = false;
-    for (const statement of result.policyDocument.Statement) {
-      const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
-      if (!resources.some((r) => arnMatches(r, methodArn))) continue;
-      if (statement.Effect === 'Deny') return { kind: 'ACCESS_DENIED' };
-      if (statement.Effect === 'Allow') allowed = true;
+  }
+
+  private cachedDecision(key: string): AuthorizerDecision | undefined {
+    const cached = this.authorizations.get(key);
+    if (cached && cached.expiresAt > Date.now()) return cached.decision;
+    this.authorizations.delete(key);
+    return undefined;
+  }
+
+  private cacheDecision(key: string, decision: AuthorizerDecision, ttlSeconds: number): void {
+    this.authorizations.delete(key);
+    if (this.authorizations.size >= MAX_CACHED_AUTHORIZATIONS) {
+      const oldest = this.authorizations.keys().next().value;
+      if (oldest !== undefined) this.authorizations.delete(oldest);
     }
-    if (!allowed) return { kind: 'ACCESS_DENIED' };
-    // API Gateway passes context values on as strings, numbers or booleans only.
-    const context: Record<string, unknown> = { principalId: result.principalId };
-    for (const [k, v] of Object.entries(result.context ?? {})) {
-      if (['string', 'number', 'boolean'].includes(typeof v)) context[k] = v;
-    }
-    return { kind: 'allow', context };
+    this.authorizations.set(key, { decision, expiresAt: Date.now() + ttlSeconds * 1000 });
   }
 
   private gatewayResponse(
     res: ServerResponse,
     type: string,
-    requestId: string,
+    ids: RequestIds | string,
     text?: string,
     status?: number,
   ): void {
-    const { statusCode, headers, body } = this.render(type, requestId, text, status);
+    const { statusCode, headers, body } = this.render(type, ids, text, status);
     res.writeHead(statusCode, headers);
     res.end(body);
   }
 
-  private render(type: string, requestId: string, text?: string, status?: number): RenderedResponse {
-    return renderGatewayResponse(this.options.api.gatewayResponses, type, requestId, text, status);
+  private render(type: string, ids: RequestIds | string, text?: string, status?: number): RenderedResponse {
+    const { requestId, extendedRequestId } =
+      typeof ids === 'string' ? { requestId: ids, extendedRequestId: ids } : ids;
+    return renderGatewayResponse(
+      this.options.api.gatewayResponses,
+      type,
+      requestId,
+      text,
+      status,
+      extendedRequestId,
+    );
   }
 }
 
@@ -409,6 +518,7 @@ export function renderGatewayResponse(
   requestId: string,
   text?: string,
   status?: number,
+  extendedRequestId = requestId,
 ): RenderedResponse {
   const family = (status ?? DEFAULT_STATUS[type] ?? 500) >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX';
   const own = responses[type];
@@ -421,7 +531,7 @@ export function renderGatewayResponse(
       .replaceAll('$context.error.message', message)
       .replaceAll('$context.error.responseType', type)
       .replaceAll('$context.requestId', requestId)
-      .replaceAll('$context.extendedRequestId', requestId);
+      .replaceAll('$context.extendedRequestId', extendedRequestId);
   const headers: Record<string, string> = { 'x-amzn-requestid': requestId, 'x-amzn-errortype': type };
   // Header names are case-insensitive; the template's spelling must not add a second content-type.
   for (const [name, value] of Object.entries(configured?.headers ?? {})) {
@@ -516,7 +626,7 @@ export function parseRequestTarget(
 
 export interface RouteMatch {
   route: Route;
-  /** Decoded, as the local cloud has always passed them. */
+  /** Decoded; the proxy event carries them as sent instead (see rawPathParameters). */
   pathParameters: Record<string, string>;
 }
 
@@ -594,13 +704,163 @@ function header(headers: Record<string, string>, name: string): string | undefin
   return undefined;
 }
 
-/** IAM-style wildcard match of an execute-api ARN. */
-function arnMatches(pattern: string, arn: string): boolean {
-  const regex = new RegExp(
-    `^${pattern
-      .split('*')
-      .map((p) => p.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'))
-      .join('.*')}$`,
-  );
-  return regex.test(arn);
+/** IAM's wildcards: `*` any run of characters (`/` and `:` included), `?` any one character. */
+function wildcardMatches(pattern: string, value: string, ignoreCase: boolean): boolean {
+  const source = [...pattern]
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's').test(value);
+}
+
+/**
+ * How a Lambda authorizer's policy decides a method ARN: a matching Deny wins, else a matching
+ * Allow allows, else nothing does (ACCESS_DENIED). Actions compare case-insensitively, resources
+ * exactly, both with IAM wildcards.
+ */
+function evaluatePolicy(
+  statements: readonly PolicyStatement[],
+  methodArn: string,
+): 'Allow' | 'Deny' | undefined {
+  let allowed = false;
+  for (const statement of statements) {
+    if (!statement.actions.some((action) => wildcardMatches(action, 'execute-api:Invoke', true))) continue;
+    if (!statement.resources.some((resource) => wildcardMatches(resource, methodArn, false))) continue;
+    if (statement.effect === 'Deny') return 'Deny';
+    allowed = true;
+  }
+  return allowed ? 'Allow' : undefined;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const stringList = (value: unknown): string[] | undefined =>
+  typeof value === 'string'
+    ? [value]
+    : Array.isArray(value) && value.every((v) => typeof v === 'string')
+      ? value
+      : undefined;
+
+/**
+ * A Lambda authorizer's output as API Gateway reads it, or why it cannot be used (API Gateway's
+ * AUTHORIZER_CONFIGURATION_ERROR): a policy document whose statements name an Effect, Actions and
+ * Resources, and a context whose values are strings, numbers or booleans, passed on as strings.
+ */
+function authorizerDecisionOf(result: unknown): AuthorizerDecision | string {
+  if (!isRecord(result) || !isRecord(result.policyDocument))
+    return 'the authorizer returned no policy document';
+  const raw = result.policyDocument.Statement;
+  if (raw === undefined || raw === null) return 'the policy document has no Statement';
+  const statements: PolicyStatement[] = [];
+  for (const statement of Array.isArray(raw) ? raw : [raw]) {
+    if (!isRecord(statement)) return 'a policy statement is not an object';
+    const { Effect } = statement;
+    const actions = stringList(statement.Action);
+    const resources = stringList(statement.Resource);
+    if ((Effect !== 'Allow' && Effect !== 'Deny') || !actions || !resources)
+      return 'a policy statement needs Effect (Allow or Deny), Action and Resource';
+    statements.push({ effect: Effect, actions, resources });
+  }
+  const context: Record<string, string> = {};
+  const given = result.context ?? {};
+  if (!isRecord(given)) return 'the context is not an object';
+  for (const [key, value] of Object.entries(given)) {
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+      return `context value ${key} is not a string, number or boolean`;
+    context[key] = String(value);
+  }
+  return { principalId: result.principalId, statements, context };
+}
+
+interface ProxyResult {
+  statusCode: number;
+  headers: Record<string, string | string[]>;
+  body: string | Buffer;
+}
+
+const PROXY_RESULT_KEYS = new Set(['statusCode', 'headers', 'multiValueHeaders', 'body', 'isBase64Encoded']);
+
+const headerValue = (value: unknown): string | undefined =>
+  typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : undefined;
+
+/**
+ * A Lambda proxy result as API Gateway accepts it, or undefined for a malformed one (a 502): an
+ * object with only the documented keys, statusCode a status number or numeric string (200 when
+ * absent), header values scalars, multiValueHeaders lists, body a string. Where headers and
+ * multiValueHeaders both name a header, the multiValueHeaders values are the ones sent.
+ */
+function proxyResultOf(result: unknown): ProxyResult | undefined {
+  if (!isRecord(result) || Object.keys(result).some((key) => !PROXY_RESULT_KEYS.has(key))) return undefined;
+  const { statusCode = 200, headers, multiValueHeaders, body, isBase64Encoded } = result;
+  const status = typeof statusCode === 'string' && /^\d+$/.test(statusCode) ? Number(statusCode) : statusCode;
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599)
+    return undefined;
+  const out: Record<string, string | string[]> = {};
+  if (headers !== undefined && headers !== null) {
+    if (!isRecord(headers)) return undefined;
+    for (const [name, value] of Object.entries(headers)) {
+      if (value === null) continue;
+      const text = headerValue(value);
+      if (text === undefined) return undefined;
+      out[name.toLowerCase()] = text;
+    }
+  }
+  if (multiValueHeaders !== undefined && multiValueHeaders !== null) {
+    if (!isRecord(multiValueHeaders)) return undefined;
+    for (const [name, values] of Object.entries(multiValueHeaders)) {
+      if (values === null) continue;
+      if (!Array.isArray(values)) return undefined;
+      const texts = values.map(headerValue);
+      if (texts.some((t) => t === undefined)) return undefined;
+      out[name.toLowerCase()] = texts as string[];
+    }
+  }
+  if (body !== undefined && body !== null && typeof body !== 'string') return undefined;
+  if (isBase64Encoded !== undefined && isBase64Encoded !== null && typeof isBase64Encoded !== 'boolean')
+    return undefined;
+  const text = body ?? '';
+  return { statusCode: status, headers: out, body: isBase64Encoded ? Buffer.from(text, 'base64') : text };
+}
+
+/** The route's path parameters from the still-encoded segments; a greedy one takes the rest of the path. */
+function rawPathParameters(resourcePath: string, segments: readonly string[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  const pattern = resourcePath.split('/').filter(Boolean);
+  for (let i = 0; i < pattern.length; i++) {
+    const part = pattern[i] as string;
+    const greedy = /^\{(.+)\+\}$/.exec(part);
+    if (greedy) {
+      params[greedy[1] as string] = segments.slice(i).join('/');
+      break;
+    }
+    const param = /^\{(.+)\}$/.exec(part);
+    if (param) params[param[1] as string] = segments[i] ?? '';
+  }
+  return params;
+}
+
+/** Whether a Content-Type is one of the binary media types (`*` a wildcard, as in `image/*` or `*\/*`). */
+function matchesMediaType(contentType: string, binaryMediaTypes: readonly string[] = []): boolean {
+  const type = (contentType.split(';')[0] ?? '').trim();
+  return binaryMediaTypes.some((pattern) => wildcardMatches(pattern.trim(), type, true));
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `$context.requestTime`, in the CLF form API Gateway uses: `09/Apr/2015:12:34:56 +0000`. */
+function requestTimeOf(at: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(at.getUTCDate())}/${MONTHS[at.getUTCMonth()]}/${at.getUTCFullYear()}:${two(at.getUTCHours())}:${two(at.getUTCMinutes())}:${two(at.getUTCSeconds())} +0000`;
+}
+
+/** A resource's id: opaque and stable, like the ids API Gateway gives resources (`6wpa7g`). */
+function resourceIdOf(apiId: string, resourcePath: string): string {
+  return createHash('sha1').update(`${apiId}${resourcePath}`).digest('hex').slice(0, 6);
+}
+
+/** `$context.extendedRequestId`: API Gateway's own id for the request, unlike requestId not a UUID. */
+function extendedRequestIdOf(): string {
+  return randomBytes(11).toString('base64');
 }

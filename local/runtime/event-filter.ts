@@ -65,3 +65,42 @@ function matchesOperator(op: string, arg: unknown, value: unknown): boolean {
       return false;
   }
 }
+
+/**
+ * SQS filter criteria address the message body only. A pattern's `body` is either an object
+ * (fields of a JSON body) or a list of rules (the body as a plain string); Lambda drops a message
+ * whose body is not in the format its pattern expects (Lambda developer guide, "Properly filtering
+ * Amazon SQS messages").
+ */
+export function matchesSqsRecord(patterns: unknown[], record: { body?: unknown }): boolean {
+  if (patterns.length === 0) return true;
+  const text = typeof record.body === 'string' ? record.body : '';
+  let parsed: { json: true; value: unknown } | { json: false } = { json: false };
+  try {
+    parsed = { json: true, value: JSON.parse(text) as unknown };
+  } catch {
+    // Not JSON: only plain-string patterns can match it.
+  }
+  return patterns.some((pattern) => {
+    if (pattern === null || typeof pattern !== 'object' || !('body' in pattern)) return true;
+    const body = (pattern as { body: unknown }).body;
+    if (Array.isArray(body)) return !parsed.json && matchesRules(body, text);
+    return parsed.json && matches(body, parsed.value);
+  });
+}
+
+/** Why a pattern cannot be an SQS filter (Lambda supports only the `body` key there), if it cannot. */
+export function sqsFilterProblem(pattern: unknown): string | undefined {
+  if (pattern === null || typeof pattern !== 'object' || Array.isArray(pattern)) {
+    return 'a filter pattern must be a JSON object';
+  }
+  const others = Object.keys(pattern).filter((key) => key !== 'body');
+  if (others.length > 0) {
+    return `SQS event source mappings only support filtering on the body key (found ${others.join(', ')})`;
+  }
+  const body = (pattern as { body: unknown }).body;
+  if (body === null || typeof body !== 'object') {
+    return 'the body filter must be an object (JSON bodies) or a list of rules (plain-string bodies)';
+  }
+  return undefined;
+}

@@ -1,6 +1,7 @@
 /**
  * Plays Lambda's event source mappings: DynamoDB Streams and SQS pollers with batch size, filter
- * criteria, partial batch failures, retries with bisection and on-failure destinations.
+ * criteria, partial batch failures, retries with bisection and on-failure destinations; for SQS
+ * also batching windows, concurrent batches (ScalingConfig) and throttling retries.
  */
 import {
   type _Record,
@@ -11,6 +12,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import {
   DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
   SendMessageCommand,
@@ -18,8 +20,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { sleep } from '../support.ts';
 import { LOCAL_CREDENTIALS } from '../template.ts';
-import { matchesAnyPattern } from './event-filter.ts';
-import type { LambdaRuntime } from './lambda-runtime.ts';
+import { matchesAnyPattern, matchesSqsRecord, sqsFilterProblem } from './event-filter.ts';
+import type { InvokeResult, LambdaRuntime } from './lambda-runtime.ts';
 
 export interface MappingDefinition {
   logicalId: string;
@@ -32,6 +34,10 @@ export interface MappingDefinition {
   maximumRetryAttempts: number;
   bisectBatchOnFunctionError: boolean;
   onFailureArn?: string;
+  /** SQS: how long to keep gathering records once the first arrived (0: invoke with one receive). */
+  maximumBatchingWindowSeconds: number;
+  /** SQS: ScalingConfig.MaximumConcurrency, the most batches in flight at once. */
+  maximumConcurrency?: number;
 }
 
 export interface MappingStats {
@@ -40,6 +46,8 @@ export interface MappingStats {
   batches: number;
   records: number;
   failures: number;
+  /** SQS: messages the filter criteria rejected (deleted without an invocation). */
+  filtered?: number;
   lastError?: string;
 }
 
@@ -256,53 +264,235 @@ export class StreamPoller extends Poller {
   }
 }
 
+/** Lambda starts with five concurrent batches and adds pollers while messages remain, up to 1,000. */
+const SQS_INITIAL_CONCURRENCY = 5;
+const SQS_MAX_CONCURRENCY = 1000;
+/** Lambda adds up to 300 concurrent batches a minute. */
+const SQS_SCALE_UP_EVERY_MS = 200;
+/** The synchronous invocation payload limit a batch must fit in. */
+const INVOKE_PAYLOAD_LIMIT = 6 * 1024 * 1024;
+
+interface Received {
+  message: Message;
+  record: Record<string, unknown>;
+  receivedAt: number;
+  bytes: number;
+}
+
+/**
+ * What CreateEventSourceMapping would refuse for an SQS mapping, in Lambda's words where Lambda
+ * has them; undefined when the mapping is acceptable.
+ */
+export function queueMappingProblem(
+  mapping: MappingDefinition,
+  queue: { visibilityTimeoutSeconds: number },
+  fn: { timeoutSeconds: number },
+): string | undefined {
+  if (queue.visibilityTimeoutSeconds < fn.timeoutSeconds) {
+    return `InvalidParameterValueException: Queue visibility timeout: ${queue.visibilityTimeoutSeconds} seconds is less than Function timeout: ${fn.timeoutSeconds} seconds`;
+  }
+  if (mapping.batchSize > 10 && mapping.maximumBatchingWindowSeconds < 1) {
+    return 'InvalidParameterValueException: Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10';
+  }
+  if (mapping.batchSize < 1 || mapping.batchSize > 10_000) return 'BatchSize must be between 1 and 10000';
+  if (mapping.maximumBatchingWindowSeconds < 0 || mapping.maximumBatchingWindowSeconds > 300) {
+    return 'MaximumBatchingWindowInSeconds must be between 0 and 300';
+  }
+  const concurrency = mapping.maximumConcurrency;
+  if (concurrency !== undefined && (concurrency < 2 || concurrency > SQS_MAX_CONCURRENCY)) {
+    return 'ScalingConfig.MaximumConcurrency must be between 2 and 1000';
+  }
+  for (const pattern of mapping.filters) {
+    const problem = sqsFilterProblem(pattern);
+    if (problem) return `FilterCriteria: ${problem}`;
+  }
+  return undefined;
+}
+
+/**
+ * Reads a partial batch response: the message ids to keep on the queue, or 'all' when Lambda
+ * treats the batch as a complete failure (an identifier that is empty, null, missing or names no
+ * message of the batch, or a response that is not a batch response).
+ */
+export function failedMessageIds(result: unknown, messageIds: string[]): Set<string> | 'all' {
+  if (result === null || result === undefined) return new Set();
+  if (typeof result !== 'object' || Array.isArray(result)) return 'all';
+  const failures = (result as { batchItemFailures?: unknown }).batchItemFailures;
+  if (failures === null || failures === undefined) return new Set();
+  if (!Array.isArray(failures)) return 'all';
+  const known = new Set(messageIds);
+  const failed = new Set<string>();
+  for (const failure of failures as unknown[]) {
+    const id = (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier;
+    if (typeof id !== 'string' || !known.has(id)) return 'all';
+    failed.add(id);
+  }
+  return failed;
+}
+
+function isThrottled(result: InvokeResult): boolean {
+  return !result.ok && result.kind === 'service' && result.error.errorType === 'TooManyRequestsException';
+}
+
 export class QueuePoller extends Poller {
+  /** A record that did not fit the previous batch's payload; it opens the next one. */
+  private carry: Received[] = [];
+
   protected async run(): Promise<void> {
     const queueUrl = this.ctx.queueUrlOf(this.mapping.eventSourceArn);
     if (!queueUrl) throw new Error(`event source ${this.mapping.eventSourceArn} is not a known queue`);
-    while (!this.stopped) {
+    const visibilityMs = await this.visibilityTimeoutMs(queueUrl);
+    const limit = Math.min(this.mapping.maximumConcurrency ?? SQS_MAX_CONCURRENCY, SQS_MAX_CONCURRENCY);
+    const floor = Math.min(SQS_INITIAL_CONCURRENCY, limit);
+    let slots = floor;
+    let grewAt = 0;
+    const inFlight = new Set<Promise<void>>();
+    try {
+      while (!this.stopped) {
+        if (inFlight.size >= slots) {
+          this.stats.phase = 'invoke';
+          await Promise.race(inFlight);
+          continue;
+        }
+        this.stats.phase = 'ReceiveMessage';
+        const batch = await this.gather(queueUrl);
+        // Stopping: whatever was received returns to the queue after its visibility timeout.
+        if (this.stopped) break;
+        if (batch.length === 0) {
+          // An idle queue scales back to the initial pollers.
+          slots = floor;
+          this.stats.phase = 'idle';
+          await sleep(this.ctx.pollIntervalMs);
+          continue;
+        }
+        const saturated = batch.length >= this.mapping.batchSize && inFlight.size + 1 >= slots;
+        if (saturated && slots < limit && Date.now() - grewAt >= SQS_SCALE_UP_EVERY_MS) {
+          slots++;
+          grewAt = Date.now();
+        }
+        const task: Promise<void> = this.process(queueUrl, batch, visibilityMs)
+          .catch((error: unknown) => {
+            this.stats.lastError = error instanceof Error ? error.message : String(error);
+          })
+          .finally(() => inFlight.delete(task));
+        inFlight.add(task);
+      }
+    } finally {
+      await Promise.allSettled(inFlight);
+    }
+  }
+
+  private async visibilityTimeoutMs(queueUrl: string): Promise<number> {
+    const attributes = await this.ctx.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['VisibilityTimeout'] }),
+    );
+    return Number(attributes.Attributes?.VisibilityTimeout ?? 30) * 1000;
+  }
+
+  /**
+   * One batch: up to BatchSize records, gathered across receives until the batching window since
+   * the first record closes or the payload limit is reached. Records the filter criteria reject
+   * are deleted here and never reach the function.
+   */
+  private async gather(queueUrl: string): Promise<Received[]> {
+    const windowMs = this.mapping.maximumBatchingWindowSeconds * 1000;
+    const batch = this.carry.splice(0);
+    let bytes = batch.reduce((sum, r) => sum + r.bytes, 0);
+    let openedAt = batch[0]?.receivedAt;
+    while (!this.stopped && batch.length < this.mapping.batchSize) {
       const received = await this.ctx.sqs.send(
         new ReceiveMessageCommand({
           QueueUrl: queueUrl,
-          MaxNumberOfMessages: Math.min(10, this.mapping.batchSize),
+          MaxNumberOfMessages: Math.min(10, this.mapping.batchSize - batch.length),
           WaitTimeSeconds: 0,
           MessageSystemAttributeNames: ['All'],
           MessageAttributeNames: ['All'],
         }),
       );
       const messages = received.Messages ?? [];
-      if (messages.length === 0) {
-        await sleep(this.ctx.pollIntervalMs);
+      const now = Date.now();
+      const rejected: Message[] = [];
+      for (const message of messages) {
+        const record = this.toRecord(message);
+        if (!matchesSqsRecord(this.mapping.filters, record)) {
+          rejected.push(message);
+          continue;
+        }
+        const entry = { message, record, receivedAt: now, bytes: Buffer.byteLength(JSON.stringify(record)) };
+        if (batch.length > 0 && bytes + entry.bytes > INVOKE_PAYLOAD_LIMIT) {
+          this.carry.push(entry);
+          continue;
+        }
+        batch.push(entry);
+        bytes += entry.bytes;
+        openedAt ??= now;
+      }
+      if (rejected.length > 0) {
+        this.stats.filtered = (this.stats.filtered ?? 0) + rejected.length;
+        await this.delete(queueUrl, rejected);
+      }
+      if (this.carry.length > 0) break;
+      if (openedAt === undefined) {
+        if (messages.length === 0) break;
         continue;
       }
-      this.stats.batches++;
-      this.stats.records += messages.length;
-      const records = messages.map((m) => this.toRecord(m));
-      const invoked = await this.ctx.runtime.invoke(this.mapping.functionArn, { Records: records });
-      let done = messages;
-      if (!invoked.ok) {
+      const remaining = openedAt + windowMs - Date.now();
+      if (windowMs === 0 || remaining <= 0) break;
+      if (messages.length === 0) await sleep(Math.min(this.ctx.pollIntervalMs, remaining));
+    }
+    return batch;
+  }
+
+  private async process(queueUrl: string, batch: Received[], visibilityMs: number): Promise<void> {
+    this.stats.batches++;
+    this.stats.records += batch.length;
+    const event = { Records: batch.map((r) => r.record) };
+    // A throttled batch is retried until its messages would become visible again; then it is
+    // left to return to the queue, as Lambda does.
+    const visibleAgainAt = Math.min(...batch.map((r) => r.receivedAt)) + visibilityMs;
+    let invoked = await this.ctx.runtime.invoke(this.mapping.functionArn, event);
+    for (let backoff = 100; isThrottled(invoked) && !this.stopped; backoff = Math.min(backoff * 2, 5000)) {
+      if (Date.now() + backoff >= visibleAgainAt) break;
+      await sleep(backoff);
+      invoked = await this.ctx.runtime.invoke(this.mapping.functionArn, event);
+    }
+    if (!invoked.ok) {
+      // Left on the queue: the messages return after the visibility timeout and, past the redrive
+      // policy's maxReceiveCount, move to the queue's dead-letter queue.
+      this.stats.failures++;
+      this.stats.lastError = `${invoked.error.errorType}: ${invoked.error.errorMessage}`;
+      return;
+    }
+    let done = batch;
+    if (this.mapping.reportBatchItemFailures) {
+      const failed = failedMessageIds(
+        invoked.result,
+        batch.map((r) => r.message.MessageId ?? ''),
+      );
+      if (failed === 'all') {
         this.stats.failures++;
-        this.stats.lastError = `${invoked.error.errorType}: ${invoked.error.errorMessage}`;
-        // Left on the queue: they return after the visibility timeout and redrive to the DLQ.
-        done = [];
-      } else if (this.mapping.reportBatchItemFailures) {
-        const failed = new Set(
-          (
-            (invoked.result as { batchItemFailures?: { itemIdentifier?: string }[] } | null)
-              ?.batchItemFailures ?? []
-          ).map((f) => f.itemIdentifier),
-        );
-        if (failed.size > 0) this.stats.failures++;
-        done = messages.filter((m) => !failed.has(m.MessageId));
+        this.stats.lastError = `batch response names no message of the batch: ${JSON.stringify(invoked.result)}`;
+        return;
       }
-      if (done.length > 0) {
-        await this.ctx.sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle as string })),
-          }),
-        );
-      }
+      if (failed.size > 0) this.stats.failures++;
+      done = batch.filter((r) => !failed.has(r.message.MessageId ?? ''));
+    }
+    await this.delete(
+      queueUrl,
+      done.map((r) => r.message),
+    );
+  }
+
+  private async delete(queueUrl: string, messages: Message[]): Promise<void> {
+    for (let i = 0; i < messages.length; i += 10) {
+      await this.ctx.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: messages
+            .slice(i, i + 10)
+            .map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle as string })),
+        }),
+      );
     }
   }
 

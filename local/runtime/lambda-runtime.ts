@@ -1,7 +1,11 @@
 /**
- * Plays Lambda: each function runs in its own worker thread (its own process.env and module
- * scope, so clients made at cold start are reused as in a warm Lambda), invoked with the event
- * shapes the AWS services send.
+ * Plays Lambda: each function gets a pool of execution environments, each a worker thread with
+ * its own process.env and module scope serving one invocation at a time, so clients made at cold
+ * start are reused as in a warm Lambda and concurrent invocations never share state. The pool
+ * grows on demand; a function's concurrency (its invocations in flight) is capped by its reserved
+ * concurrency, or else by a per-function limit, and Invoke throttles past it as the API does. A
+ * timeout or a crash discards only the environment it happened in. Events are the shapes the AWS
+ * services send.
  */
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
@@ -17,12 +21,16 @@ export interface FunctionDefinition {
   env: Record<string, string>;
   timeoutSeconds: number;
   memoryMb: number;
+  /** ReservedConcurrentExecutions: the most invocations the function runs at once (0 stops it). */
+  reservedConcurrency?: number;
 }
 
 export interface InvokeError {
   errorType: string;
   errorMessage: string;
   stack?: string[];
+  /** TooManyRequestsException's Reason, e.g. ReservedFunctionConcurrentInvocationLimitExceeded. */
+  reason?: string;
 }
 
 /**
@@ -35,33 +43,123 @@ export type InvokeResult =
   | { ok: true; result: unknown }
   | { ok: false; kind: 'function' | 'timeout' | 'service'; error: InvokeError };
 
-interface Pending {
-  resolve: (result: InvokeResult) => void;
-  timer: NodeJS.Timeout;
+export interface LambdaRuntimeOptions {
+  /**
+   * The most invocations a function without reserved concurrency runs at once, each in its own
+   * environment; it stands in for the account's unreserved concurrency (1,000 by default in AWS),
+   * kept small because every environment here is a worker thread on this machine. Default 10.
+   */
+  concurrencyLimit?: number;
+  /**
+   * The most environments of one function in their Init phase at once. Unlimited by default, as
+   * in AWS, where every concurrent invocation gets its own environment at once. On one machine a
+   * burst of cold starts starves itself past its timeouts, so the local cloud bounds them: an
+   * invocation within the concurrency limit then waits for the next environment to be free.
+   */
+  concurrentColdStarts?: number;
 }
 
-interface Instance {
+/** An Invoke API failure to answer instead of running the function (see injectServiceError). */
+export interface InjectedServiceError {
+  errorType: string;
+  errorMessage?: string;
+  /** For TooManyRequestsException; defaults to the reason a real throttle of the function gives. */
+  reason?: string;
+  /** How many of the next invocations fail. Default 1. */
+  times?: number;
+}
+
+export interface InvocationStats {
+  /** Invocations that reached an environment (throttled and refused calls are not invocations). */
+  count: number;
+  /** Of those, the ones that failed: the handler threw, timed out or crashed. */
+  errors: number;
+  /** Calls refused because the function was at its concurrency limit. */
+  throttles: number;
+  /** Execution environments alive now. */
+  environments: number;
+  /** Module-init time of the latest cold start. */
+  initMs?: number;
+}
+
+export const DEFAULT_CONCURRENCY_LIMIT = 10;
+/** Lambda quotas, "Invocation payload (request and response)": 6 MB each, synchronous. */
+export const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
+/** The response limit as Lambda enforces it (its error message names 6291556 bytes). */
+export const MAX_RESPONSE_BYTES = 6_291_556;
+/** The execution environment lifecycle: the Init phase is limited to 10 seconds. */
+const INIT_LIMIT_MS = 10_000;
+
+interface Injection {
+  error: InvokeError;
+  remaining: number;
+}
+
+interface Running {
+  requestId: string;
+  settle: (result: InvokeResult) => void;
+  /** The handler started: the Invoke phase, which the function's timeout limits, begins. */
+  invoke: () => void;
+}
+
+interface Environment {
   worker: Worker;
-  pending: Map<string, Pending>;
+  /** Its first Init is over (the module loaded, or failed to). */
+  initialized: boolean;
+  /** The one invocation it is serving. */
+  running?: Running;
+  /** Timed out, crashed or stopped: never given another invocation. */
+  gone: boolean;
+}
+
+interface Pool {
+  all: Set<Environment>;
+  /** Warm and free, the most recently used last. */
+  idle: Environment[];
+  /** Environments still in their first Init. */
+  initializing: number;
+  /** Invocations admitted (within the concurrency limit) and not yet answered. */
+  inFlight: number;
+  /** Admitted invocations waiting for an environment (only while cold starts are bounded). */
+  waiting: ((environment: Environment | undefined) => void)[];
+}
+
+interface WorkerMessage {
+  id?: string;
+  ok: boolean;
+  payload?: string;
+  error?: InvokeError;
+  initMs?: number;
+  /** The environment is exiting after this message (an uncaught exception or rejection). */
+  fatal?: boolean;
+  /** Init is done and the handler is starting. */
+  started?: boolean;
 }
 
 export class LambdaRuntime {
   private readonly functions = new Map<string, FunctionDefinition>();
-  private readonly instances = new Map<string, Instance>();
+  private readonly pools = new Map<string, Pool>();
+  private readonly injected = new Map<string, Injection[]>();
   private readonly logs = new Map<string, WriteStream>();
-  readonly invocations = new Map<string, { count: number; errors: number; initMs?: number }>();
+  private readonly concurrencyLimit: number;
+  private readonly concurrentColdStarts: number;
+  private stopped = false;
+  readonly invocations = new Map<string, InvocationStats>();
 
   constructor(
     private readonly logDir: string,
     private readonly echo: ((fn: string, line: string) => void) | undefined,
+    options: LambdaRuntimeOptions = {},
   ) {
     mkdirSync(logDir, { recursive: true });
+    this.concurrencyLimit = options.concurrencyLimit ?? DEFAULT_CONCURRENCY_LIMIT;
+    this.concurrentColdStarts = options.concurrentColdStarts ?? Number.POSITIVE_INFINITY;
   }
 
   register(definition: FunctionDefinition): void {
     this.functions.set(definition.name, definition);
     this.functions.set(definition.arn, definition);
-    this.invocations.set(definition.name, { count: 0, errors: 0 });
+    this.invocations.set(definition.name, { count: 0, errors: 0, throttles: 0, environments: 0 });
   }
 
   list(): FunctionDefinition[] {
@@ -76,50 +174,147 @@ export class LambdaRuntime {
     return this.functions.get(unqualified);
   }
 
-  invoke(nameOrArn: string, event: unknown): Promise<InvokeResult> {
+  /**
+   * Makes the next `times` invocations of a function fail as the Invoke API would with
+   * `errorType` (kind 'service', no handler runs), so a caller's retry path can be exercised.
+   */
+  injectServiceError(nameOrArn: string, failure: InjectedServiceError): void {
     const fn = this.find(nameOrArn);
-    if (!fn) {
-      return Promise.resolve({
+    if (!fn) throw new Error(`injectServiceError: no function ${nameOrArn}`);
+    const error: InvokeError = {
+      errorType: failure.errorType,
+      errorMessage: failure.errorMessage ?? `${failure.errorType} (injected)`,
+    };
+    const reason =
+      failure.reason ?? (failure.errorType === 'TooManyRequestsException' ? throttleReason(fn) : undefined);
+    if (reason) error.reason = reason;
+    const queue = this.injected.get(fn.name) ?? [];
+    queue.push({ error, remaining: failure.times ?? 1 });
+    this.injected.set(fn.name, queue);
+  }
+
+  async invoke(nameOrArn: string, event: unknown): Promise<InvokeResult> {
+    const fn = this.find(nameOrArn);
+    if (!fn) return refused('ResourceNotFoundException', `Function not found: ${nameOrArn}`);
+    if (this.stopped) return refused('ServiceException', 'The local Lambda runtime is stopped');
+    const injected = this.takeInjected(fn);
+    if (injected) return { ok: false, kind: 'service', error: injected };
+
+    // Lambda measures the request as the JSON it receives. No payload becomes {}.
+    let payload: string;
+    try {
+      payload = JSON.stringify(event === undefined ? {} : event);
+    } catch (error) {
+      return refused('InvalidRequestContentException', `Could not parse request body into json: ${error}`);
+    }
+    if (Buffer.byteLength(payload) > MAX_REQUEST_BYTES) {
+      return refused(
+        'RequestTooLargeException',
+        `Request must be smaller than ${MAX_REQUEST_BYTES} bytes for the InvokeFunction operation`,
+      );
+    }
+
+    // Concurrency is the invocations in flight; past the limit the call is refused at once.
+    const pool = this.pool(fn);
+    const stats = this.stats(fn);
+    if (pool.inFlight >= (fn.reservedConcurrency ?? this.concurrencyLimit)) {
+      stats.throttles++;
+      return {
         ok: false,
         kind: 'service',
-        error: { errorType: 'ResourceNotFoundException', errorMessage: `Function not found: ${nameOrArn}` },
-      });
-    }
-    const instance = this.instance(fn);
-    const id = randomUUID();
-    const stats = this.invocations.get(fn.name) ?? { count: 0, errors: 0 };
-    stats.count++;
-    this.invocations.set(fn.name, stats);
-    const deadline = Date.now() + fn.timeoutSeconds * 1000;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        instance.pending.delete(id);
-        stats.errors++;
-        // A timed-out environment is discarded, as Lambda does; the next call starts cold.
-        this.discard(fn.name);
-        resolve({
-          ok: false,
-          kind: 'timeout',
-          error: {
-            errorType: 'Sandbox.Timedout',
-            errorMessage: `Task timed out after ${fn.timeoutSeconds}.00 seconds`,
-          },
-        });
-      }, fn.timeoutSeconds * 1000);
-      instance.pending.set(id, {
-        timer,
-        resolve: (result) => {
-          if (!result.ok) stats.errors++;
-          resolve(result);
+        error: {
+          errorType: 'TooManyRequestsException',
+          errorMessage: 'Rate Exceeded.',
+          reason: throttleReason(fn),
         },
-      });
-      instance.worker.postMessage({ id, event, requestId: id, deadline });
+      };
+    }
+    pool.inFlight++;
+    try {
+      const environment =
+        this.acquire(fn) ??
+        (await new Promise<Environment | undefined>((resolve) => pool.waiting.push(resolve)));
+      if (!environment) return refused('ServiceException', 'The local Lambda runtime is stopped');
+      stats.count++;
+      return await this.run(fn, environment, payload);
+    } finally {
+      pool.inFlight--;
+    }
+  }
+
+  /** Runs one invocation in an environment, from dispatch to its answer, timeout or crash. */
+  private run(fn: FunctionDefinition, environment: Environment, payload: string): Promise<InvokeResult> {
+    const pool = this.pool(fn);
+    const stats = this.stats(fn);
+    const requestId = randomUUID();
+    const timeoutMs = fn.timeoutSeconds * 1000;
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      let invoking = false;
+      const settle = (result: InvokeResult) => {
+        if (environment.running?.requestId !== requestId) return;
+        clearTimeout(timer);
+        environment.running = undefined;
+        if (!result.ok) stats.errors++;
+        if (!environment.gone) pool.idle.push(environment);
+        this.serveWaiting(fn);
+        resolve(result);
+      };
+      // The timeout limits the Invoke phase only: a cold start's Init (the module import) has a
+      // 10 s limit of its own, past which the rest of it counts toward the timeout, as Lambda
+      // then retries Init within the invocation.
+      const invoke = () => {
+        if (invoking) return;
+        invoking = true;
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          // A timed-out environment is reset, as Lambda does; the pool's other environments go on.
+          this.discard(fn, environment);
+          settle({
+            ok: false,
+            kind: 'timeout',
+            error: {
+              errorType: 'Sandbox.Timedout',
+              errorMessage: `Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`,
+            },
+          });
+        }, timeoutMs);
+      };
+      timer = setTimeout(invoke, INIT_LIMIT_MS);
+      environment.running = { requestId, settle, invoke };
+      environment.worker.postMessage({ id: requestId, payload, timeoutMs });
     });
   }
 
-  private instance(fn: FunctionDefinition): Instance {
-    const existing = this.instances.get(fn.name);
-    if (existing) return existing;
+  /** A warm idle environment, else a new one unless too many are in their Init already. */
+  private acquire(fn: FunctionDefinition): Environment | undefined {
+    const pool = this.pool(fn);
+    return pool.idle.pop() ?? (pool.initializing < this.concurrentColdStarts ? this.spawn(fn) : undefined);
+  }
+
+  /** Hands freed or new environments to admitted invocations that wait for one. */
+  private serveWaiting(fn: FunctionDefinition): void {
+    const pool = this.pool(fn);
+    while (pool.waiting.length > 0) {
+      if (this.stopped) {
+        for (const resolve of pool.waiting.splice(0)) resolve(undefined);
+        return;
+      }
+      const environment = this.acquire(fn);
+      if (!environment) return;
+      pool.waiting.shift()?.(environment);
+    }
+  }
+
+  private takeInjected(fn: FunctionDefinition): InvokeError | undefined {
+    const queue = this.injected.get(fn.name);
+    const next = queue?.[0];
+    if (!queue || !next) return undefined;
+    if (--next.remaining <= 0) queue.shift();
+    return { ...next.error };
+  }
+
+  private spawn(fn: FunctionDefinition): Environment {
     const worker = new Worker(new URL('./lambda-worker.mjs', import.meta.url), {
       workerData: {
         codeDir: fn.codeDir,
@@ -134,7 +329,11 @@ export class LambdaRuntime {
       // The bundles are plain ESM: the parent's tsx loader is not needed (nor wanted) in them.
       execArgv: ['--enable-source-maps'],
     });
-    const instance: Instance = { worker, pending: new Map() };
+    const environment: Environment = { worker, initialized: false, gone: false };
+    const pool = this.pool(fn);
+    pool.all.add(environment);
+    pool.initializing++;
+    this.stats(fn).environments = pool.all.size;
     const log = this.logStream(fn.name);
     const forward = (chunk: Buffer) => {
       log.write(chunk);
@@ -143,49 +342,89 @@ export class LambdaRuntime {
     };
     worker.stdout.on('data', forward);
     worker.stderr.on('data', forward);
-    worker.on(
-      'message',
-      (message: { id: string; ok: boolean; result?: unknown; error?: InvokeError; initMs?: number }) => {
-        const pending = instance.pending.get(message.id);
-        if (!pending) return;
-        instance.pending.delete(message.id);
-        clearTimeout(pending.timer);
-        const stats = this.invocations.get(fn.name);
-        if (stats && message.initMs !== undefined) stats.initMs = message.initMs;
-        pending.resolve(
-          message.ok
-            ? { ok: true, result: message.result }
-            : { ok: false, kind: 'function', error: message.error as InvokeError },
-        );
-      },
-    );
-    worker.on('error', (error) => {
-      log.write(`worker crashed: ${error.stack ?? error}\n`);
-      this.failAll(instance, { errorType: 'Runtime.ExitError', errorMessage: String(error.message) });
-      this.instances.delete(fn.name);
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.initMs !== undefined) this.stats(fn).initMs = message.initMs;
+      this.initialized(fn, environment);
+      // The Node.js runtime reports an uncaught exception or rejection as the failure of the
+      // invocation in progress, then exits: the environment is not reused.
+      if (message.fatal) this.discard(fn, environment);
+      const running = environment.running;
+      if (!running || running.requestId !== message.id) return;
+      if (message.started) {
+        running.invoke();
+        return;
+      }
+      running.settle(
+        message.ok ? parseResponse(message.payload) : { ok: false, kind: 'function', error: error(message) },
+      );
     });
-    worker.on('exit', () => {
-      this.failAll(instance, { errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited' });
-      if (this.instances.get(fn.name) === instance) this.instances.delete(fn.name);
+    worker.on('error', (failure) => {
+      log.write(`execution environment failed: ${failure.stack ?? failure}\n`);
+      this.discard(fn, environment);
+      environment.running?.settle({
+        ok: false,
+        kind: 'function',
+        error: { errorType: failure.name || 'Error', errorMessage: String(failure.message) },
+      });
+    });
+    worker.on('exit', (code) => {
+      this.discard(fn, environment);
+      const running = environment.running;
+      if (!running) return;
+      running.settle({
+        ok: false,
+        kind: 'function',
+        error: {
+          errorType: 'Runtime.ExitError',
+          errorMessage: `RequestId: ${running.requestId} Error: ${
+            code === 0
+              ? 'Runtime exited without providing a reason'
+              : `Runtime exited with error: exit status ${code}`
+          }`,
+        },
+      });
     });
     worker.unref();
-    this.instances.set(fn.name, instance);
-    return instance;
+    return environment;
   }
 
-  private failAll(instance: Instance, error: InvokeError): void {
-    for (const [id, pending] of instance.pending) {
-      clearTimeout(pending.timer);
-      pending.resolve({ ok: false, kind: 'function', error });
-      instance.pending.delete(id);
+  /** Ends an environment's first Init, which frees a cold-start slot. */
+  private initialized(fn: FunctionDefinition, environment: Environment): void {
+    if (environment.initialized) return;
+    environment.initialized = true;
+    this.pool(fn).initializing--;
+    this.serveWaiting(fn);
+  }
+
+  /** Takes an environment out of its pool for good and ends its worker. */
+  private discard(fn: FunctionDefinition, environment: Environment): void {
+    if (environment.gone) return;
+    environment.gone = true;
+    const pool = this.pool(fn);
+    pool.all.delete(environment);
+    const at = pool.idle.indexOf(environment);
+    if (at >= 0) pool.idle.splice(at, 1);
+    this.stats(fn).environments = pool.all.size;
+    void environment.worker.terminate();
+    this.initialized(fn, environment);
+  }
+
+  private pool(fn: FunctionDefinition): Pool {
+    let pool = this.pools.get(fn.name);
+    if (!pool) {
+      pool = { all: new Set(), idle: [], initializing: 0, inFlight: 0, waiting: [] };
+      this.pools.set(fn.name, pool);
     }
+    return pool;
   }
 
-  private discard(name: string): void {
-    const instance = this.instances.get(name);
-    if (!instance) return;
-    this.instances.delete(name);
-    void instance.worker.terminate();
+  private stats(fn: FunctionDefinition): InvocationStats {
+    let stats = this.invocations.get(fn.name);
+    if (!stats) {
+      stats = { count: 0, errors: 0, throttles: 0, environments: 0 };
+      this.invocations.set(fn.name, stats);
+    }
+    return stats;
   }
 
   private logStream(name: string): WriteStream {
@@ -198,8 +437,30 @@ export class LambdaRuntime {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.instances.values()].map((i) => i.worker.terminate()));
-    this.instances.clear();
+    this.stopped = true;
+    const pools = [...this.pools.values()];
+    for (const pool of pools) for (const resolve of pool.waiting.splice(0)) resolve(undefined);
+    // Invocations still in flight end as Runtime.ExitError when their worker exits.
+    await Promise.all(pools.flatMap((pool) => [...pool.all].map((e) => e.worker.terminate())));
     for (const stream of this.logs.values()) stream.end();
   }
+}
+
+/** The Reason Lambda gives a throttle: the function's own reserved limit, or the shared pool's. */
+function throttleReason(fn: FunctionDefinition): string {
+  return fn.reservedConcurrency === undefined
+    ? 'ConcurrentInvocationLimitExceeded'
+    : 'ReservedFunctionConcurrentInvocationLimitExceeded';
+}
+
+function refused(errorType: string, errorMessage: string): InvokeResult {
+  return { ok: false, kind: 'service', error: { errorType, errorMessage } };
+}
+
+function parseResponse(payload: string | undefined): InvokeResult {
+  return { ok: true, result: payload === undefined ? null : JSON.parse(payload) };
+}
+
+function error(message: WorkerMessage): InvokeError {
+  return message.error ?? { errorType: 'Error', errorMessage: 'unknown failure' };
 }
