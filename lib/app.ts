@@ -1,11 +1,27 @@
 /**
  * Builds a stage's stacks into an App: used by bin/app.ts and by the infrastructure tests, so both
- * synthesize exactly the same thing.
+ * synthesize exactly the same thing. Stateful resources live in one stack; each service has its
+ * own stack of functions and routes on the platform stack's REST API; the api stack deploys it.
  */
 import { type App, Tags, Validations } from 'aws-cdk-lib';
+import { loadOrCreateLocalIssuer } from './config/local-issuer.ts';
 import { parseCorsOrigins, parseStage, type StageConfig, stageConfig } from './config/stage-config.ts';
 import { AwsSolutionsChecks } from './nag.ts';
+import { CartStack } from './services/cart/cart-stack.ts';
+import { CatalogStack } from './services/catalog/catalog-stack.ts';
+import { CheckoutStack } from './services/checkout/checkout-stack.ts';
+import { DevStack } from './services/dev/dev-stack.ts';
+import { OpsStack } from './services/ops/ops-stack.ts';
+import { routesOf, servicesOf } from './services/registry.ts';
+import { SearchStack } from './services/search/search-stack.ts';
+import type { ServiceStack } from './services/service-stack.ts';
 import { ApiStack } from './stacks/api-stack.ts';
+import {
+  GATEWAY_RESPONSES,
+  LOCAL_JWT_AUDIENCE,
+  LOCAL_JWT_ISSUER,
+  PlatformStack,
+} from './stacks/platform-stack.ts';
 import { StatefulStack } from './stacks/stateful-stack.ts';
 
 const CROSS_STACK_REFERENCES = '@aws-cdk/core:defaultCrossStackReferences';
@@ -13,6 +29,8 @@ const CROSS_STACK_REFERENCES = '@aws-cdk/core:defaultCrossStackReferences';
 export interface Store {
   config: StageConfig;
   stateful: StatefulStack;
+  platform: PlatformStack;
+  services: ServiceStack<string>[];
   api: ApiStack;
 }
 
@@ -25,8 +43,8 @@ export function buildStore(app: App): Store {
     const value: unknown = app.node.tryGetContext(key);
     return typeof value === 'string' && value !== '' ? value : undefined;
   };
-  // Exports between the stateful and the api stack are the point of the split: CloudFormation then
-  // refuses to remove a table or bus the api stack still uses. Stated here, not left to a default.
+  // Exports between the stacks are the point of the split: CloudFormation then refuses to remove a
+  // table or bus another stack still uses. Stated here, not left to a default.
   if (app.node.tryGetContext(CROSS_STACK_REFERENCES) === undefined)
     app.node.setContext(CROSS_STACK_REFERENCES, 'strong');
   const config = stageConfig(parseStage(app.node.tryGetContext('stage')), {
@@ -34,25 +52,90 @@ export function buildStore(app: App): Store {
     alarmEmail: context('alarmEmail'),
     corsOrigins: parseCorsOrigins(context('corsOrigins')),
   });
+  const { prefix, stage } = config;
+  const name = (part: string) => ({ stackName: `${prefix}-${part}` });
+  const describe = (what: string) => `Serverless store, stage ${stage}: ${what}`;
 
-  const stateful = new StatefulStack(app, `${config.prefix}-stateful`, {
-    stackName: `${config.prefix}-stateful`,
-    description: `Serverless store, stage ${config.stage}: tables, bus, queues, search domain, user pool`,
+  const stateful = new StatefulStack(app, `${prefix}-stateful`, {
+    ...name('stateful'),
+    description: describe('tables, bus, queues, search domain, user pool'),
     config,
   });
-  const api = new ApiStack(app, `${config.prefix}-api`, {
-    stackName: `${config.prefix}-api`,
-    description: `Serverless store, stage ${config.stage}: functions, REST API, stream mapping, state machines`,
+  const localIssuer =
+    config.auth.issuer === 'local' ? loadOrCreateLocalIssuer(context('issuerKeyFile')) : undefined;
+  const platform = new PlatformStack(app, `${prefix}-platform`, {
+    ...name('platform'),
+    description: describe('REST API, authorizers, gateway responses'),
     config,
-    stateful,
-    issuerKeyFile: context('issuerKeyFile'),
+    services: servicesOf(stage),
+    userPool: stateful.userPool,
+    userPoolClients: stateful.userPoolClients,
+    localIssuer,
+    alarmAction: stateful.alarmAction,
   });
+  const common = { config, platform: platform.platform };
+  const service = (part: string, what: string) => ({ ...name(part), description: describe(what), ...common });
 
-  for (const stack of [stateful, api]) {
+  const catalog = new CatalogStack(app, `${prefix}-catalog`, {
+    ...service('catalog', 'catalog functions and routes'),
+    productsTable: stateful.productsTable,
+    productsIndexNames: stateful.productsIndexNames,
+  });
+  const ops = new OpsStack(app, `${prefix}-ops`, {
+    ...service('ops', 'health and the OpenAPI document'),
+    productsTable: stateful.productsTable,
+    search: stateful.search,
+  });
+  const search = new SearchStack(app, `${prefix}-search`, {
+    ...service('search', 'indexer, search and suggest, the search index'),
+    productsTable: stateful.productsTable,
+    indexerDlq: stateful.indexerDlq,
+    search: stateful.search,
+    otherReaderRoles: [ops.functions.Health.role],
+    alarmAction: stateful.alarmAction,
+  });
+  const cart = new CartStack(app, `${prefix}-cart`, {
+    ...service('cart', 'cart functions and routes'),
+    cartsTable: stateful.cartsTable,
+    productsTable: stateful.productsTable,
+  });
+  const checkout = new CheckoutStack(app, `${prefix}-checkout`, {
+    ...service('checkout', 'the checkout state machine'),
+    bus: stateful.bus,
+  });
+  const services: ServiceStack<string>[] = [catalog, ops, search, cart, checkout];
+  if (localIssuer) {
+    services.push(
+      new DevStack(app, `${prefix}-dev`, {
+        ...service('dev', 'the local issuer (stage local only)'),
+        issuer: localIssuer,
+        jwtIssuer: LOCAL_JWT_ISSUER,
+        jwtAudience: LOCAL_JWT_AUDIENCE,
+      }),
+    );
+  }
+
+  const api = new ApiStack(app, `${prefix}-api`, {
+    ...name('api'),
+    description: describe('the REST API deployment and stage, WAF'),
+    config,
+    restApiId: platform.api.restApiId,
+    restApiName: `${prefix}-api`,
+    fingerprint: {
+      routes: routesOf(stage),
+      gatewayResponses: GATEWAY_RESPONSES,
+      cors: config.api.corsOrigins,
+    },
+    alarmAction: stateful.alarmAction,
+  });
+  // The deployment snapshots the API: every route must exist first.
+  for (const s of services) api.addStackDependency(s);
+
+  for (const stack of [stateful, platform, ...services, api]) {
     for (const [key, value] of Object.entries(config.tags)) Tags.of(stack).add(key, value);
   }
   // Every stage, local included: the local templates are the ones LocalStack deploys, and a
   // finding there is usually a finding everywhere.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  return { config, stateful, api };
+  return { config, stateful, platform, services, api };
 }

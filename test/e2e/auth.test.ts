@@ -6,7 +6,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signerFromJwk, signJwt } from '../../lambdas/dev/token-signer.ts';
 import { loadOrCreateLocalIssuer } from '../../lib/config/local-issuer.ts';
-import { LOCAL_JWT_AUDIENCE, LOCAL_JWT_ISSUER } from '../../lib/stacks/api-stack.ts';
+import { LOCAL_JWT_AUDIENCE, LOCAL_JWT_ISSUER } from '../../lib/stacks/platform-stack.ts';
 import { client, type Problem } from './support/fixtures.ts';
 
 const issuer = signerFromJwk(JSON.stringify(loadOrCreateLocalIssuer().privateJwk));

@@ -2,8 +2,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ESM_REQUIRE_BANNER } from '../../lib/constructs/service-function.ts';
-import { FUNCTION_IDS, LOCAL_JWT_AUDIENCE, LOCAL_JWT_ISSUER } from '../../lib/stacks/api-stack.ts';
-import { apiPaths, apiRoutes, resourcesOf, type SynthesizedStage, synthesizeStage } from './support/stage.ts';
+import { functionsOf } from '../../lib/services/registry.ts';
+import { LOCAL_JWT_AUDIENCE, LOCAL_JWT_ISSUER } from '../../lib/stacks/platform-stack.ts';
+import { apiRoutes, resourcesOf, type SynthesizedStage, synthesizeStage } from './support/stage.ts';
 
 /** The stage the local cloud runs (and LocalStack deploys): plain templates, code as assets. */
 describe('stage local', () => {
@@ -13,7 +14,7 @@ describe('stage local', () => {
   });
 
   const fn = (id: string) => {
-    const found = resourcesOf(s.apiJson, 'AWS::Lambda::Function').find(([logicalId]) =>
+    const found = resourcesOf(s.statelessJson, 'AWS::Lambda::Function').find(([logicalId]) =>
       new RegExp(`^${id}[0-9A-F]{8}$`).test(logicalId),
     );
     if (!found) throw new Error(`no function ${id}`);
@@ -23,7 +24,7 @@ describe('stage local', () => {
     (fn(id).Properties.Environment as { Variables: Record<string, string> }).Variables;
 
   it('has every function of docs/architecture.md, DevToken included, each bundled as an ESM asset', () => {
-    for (const id of FUNCTION_IDS) {
+    for (const id of functionsOf('local').keys()) {
       const { Properties, Metadata } = fn(id);
       expect(Properties.Handler, id).toBe('index.handler');
       const assetPath = Metadata['aws:asset:path'];
@@ -39,8 +40,7 @@ describe('stage local', () => {
   });
 
   it('serves POST /dev/token from DevToken, signed by the local issuer', () => {
-    expect([...apiPaths(s.apiJson).values()]).toContain('/dev/token');
-    const route = apiRoutes(s.apiJson).get('POST /dev/token');
+    const route = apiRoutes(s).get('POST /dev/token');
     expect(route).toMatchObject({ AuthorizationType: 'NONE' });
     expect(JSON.stringify(route?.Integration)).toContain('"DevToken');
 
@@ -72,11 +72,11 @@ describe('stage local', () => {
   });
 
   it('lets any origin read answers: functions, preflights and gateway responses', () => {
-    for (const [id, fn] of resourcesOf(s.apiJson, 'AWS::Lambda::Function')) {
+    for (const [id, fn] of resourcesOf(s.statelessJson, 'AWS::Lambda::Function')) {
       const vars = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(vars.CORS_ALLOW_ORIGINS, id).toBe('*');
     }
-    const preflights = [...apiRoutes(s.apiJson)].filter(([route]) => route.startsWith('OPTIONS '));
+    const preflights = [...apiRoutes(s)].filter(([route]) => route.startsWith('OPTIONS '));
     expect(preflights.length).toBeGreaterThan(5);
     for (const [route, method] of preflights) {
       const params = (
@@ -85,7 +85,7 @@ describe('stage local', () => {
       expect(params?.['method.response.header.Access-Control-Allow-Origin'], route).toBe("'*'");
       expect(params?.['method.response.header.x-request-id'], route).toBe('context.requestId');
     }
-    for (const [id, response] of resourcesOf(s.apiJson, 'AWS::ApiGateway::GatewayResponse')) {
+    for (const [id, response] of resourcesOf(s.statelessJson, 'AWS::ApiGateway::GatewayResponse')) {
       expect(response.Properties.ResponseParameters, id).toMatchObject({
         'gatewayresponse.header.access-control-allow-origin': "'*'",
         'gatewayresponse.header.access-control-expose-headers': "'etag, location, x-request-id'",
@@ -95,8 +95,8 @@ describe('stage local', () => {
 
   it('does not cache authorizer results (tokens come and go with the tests)', () => {
     // Both: the JWT authorizer and the optional one of the cart routes.
-    s.api.resourceCountIs('AWS::ApiGateway::Authorizer', 2);
-    s.api.allResourcesProperties('AWS::ApiGateway::Authorizer', { AuthorizerResultTtlInSeconds: 0 });
+    s.stateless.resourceCountIs('AWS::ApiGateway::Authorizer', 2);
+    s.stateless.allResourcesProperties('AWS::ApiGateway::Authorizer', { AuthorizerResultTtlInSeconds: 0 });
   });
 
   it('reaches the local OpenSearch without signing, and has no domain, user pool or WAF', () => {
@@ -110,7 +110,9 @@ describe('stage local', () => {
       'AWS::ApiGateway::Account',
       'Custom::SearchRoleMapping',
     ]) {
-      expect(resourcesOf(s.statefulJson, type).length + resourcesOf(s.apiJson, type).length, type).toBe(0);
+      expect(resourcesOf(s.statefulJson, type).length + resourcesOf(s.statelessJson, type).length, type).toBe(
+        0,
+      );
     }
   });
 
@@ -126,17 +128,17 @@ describe('stage local', () => {
     });
     s.stateful.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'store-local-indexer-dlq' });
     s.stateful.hasResourceProperties('AWS::Events::EventBus', { Name: 'store-local-bus' });
-    s.api.hasResourceProperties('AWS::ApiGateway::RestApi', { Name: 'store-local-api' });
-    s.api.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'local' });
-    s.api.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+    s.stateless.hasResourceProperties('AWS::ApiGateway::RestApi', { Name: 'store-local-api' });
+    s.stateless.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'local' });
+    s.stateless.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineName: 'store-local-checkout',
     });
-    for (const [id, f] of resourcesOf(s.apiJson, 'AWS::Lambda::Function')) {
+    for (const [id, f] of resourcesOf(s.statelessJson, 'AWS::Lambda::Function')) {
       expect(f.Properties.FunctionName, id).toMatch(/^store-local-/);
     }
     // Nothing the local cloud cannot run: the only custom resource is the Lambda-backed index setup.
     const types = new Set(
-      Object.values({ ...s.statefulJson.Resources, ...s.apiJson.Resources }).map((r) => r.Type),
+      Object.values({ ...s.statefulJson.Resources, ...s.statelessJson.Resources }).map((r) => r.Type),
     );
     expect(
       [...types].filter((t) => t.startsWith('Custom::') || t === 'AWS::CloudFormation::CustomResource'),

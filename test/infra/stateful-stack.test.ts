@@ -208,7 +208,7 @@ describe.each(['staging', 'prod'] as const)('stateful stack, stage %s', (stage) 
         ]),
       }),
     });
-    const alarms = [s.statefulJson, s.apiJson].flatMap((t) =>
+    const alarms = Object.values(s.templates).flatMap((t) =>
       Object.values(t.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm'),
     );
     expect(alarms.map((a) => String(a.Properties?.AlarmName)).sort()).toEqual(

@@ -50,11 +50,18 @@ export interface SynthesizedStage {
   /** The cloud assembly directory (what `cdk synth` writes to cdk.out). */
   outdir: string;
   statefulStackName: string;
-  apiStackName: string;
   stateful: Template;
-  api: Template;
   statefulJson: CfnTemplate;
-  apiJson: CfnTemplate;
+  /** Every stack's template by stack name (`store-<stage>-catalog`...). */
+  templates: Record<string, CfnTemplate>;
+  /** The template of `store-<stage>-<part>`. */
+  template(part: string): CfnTemplate;
+  /**
+   * All stacks but the stateful one as one template (logical ids are unique across them: the
+   * merge refuses a clash), for assertions about the stateless side as a whole.
+   */
+  statelessJson: CfnTemplate;
+  stateless: Template;
   /** cdk-nag AwsSolutions run over the whole app, errors and warnings alike. */
   nag: NagViolation[];
   /** The key file the local issuer was created in (stage local). */
@@ -70,7 +77,7 @@ export interface CfnTemplate {
 }
 
 interface Done {
-  stackNames: { stateful: string; api: string };
+  stackNames: string[];
   nag: NagViolation[];
 }
 
@@ -121,7 +128,8 @@ function build(stage: Stage, dir: string, issuerKeyFile: string): void {
     constructPaths: v.violatingResources.map((r) => r.constructPath ?? r.resourceLogicalId ?? '?'),
   }));
   app.synth();
-  const done: Done = { stackNames: { stateful: store.stateful.stackName, api: store.api.stackName }, nag };
+  const stacks = [store.stateful, store.platform, ...store.services, store.api];
+  const done: Done = { stackNames: stacks.map((st) => st.stackName), nag };
   writeFileSync(join(staging, 'infra-test-done.json'), JSON.stringify(done));
   renameSync(staging, dir);
 }
@@ -175,17 +183,32 @@ export function synthesizeStage(stage: Stage): Promise<SynthesizedStage> {
       const done = JSON.parse(readFileSync(join(dir, 'infra-test-done.json'), 'utf8')) as Done;
       const read = (name: string) =>
         JSON.parse(readFileSync(join(dir, `${name}.template.json`), 'utf8')) as CfnTemplate;
-      const statefulJson = read(done.stackNames.stateful);
-      const apiJson = read(done.stackNames.api);
+      const templates = Object.fromEntries(done.stackNames.map((name) => [name, read(name)]));
+      const statefulStackName = `store-${stage}-stateful`;
+      const statefulJson = templates[statefulStackName] as CfnTemplate;
+      const statelessJson: CfnTemplate = { Resources: {}, Outputs: {} };
+      for (const [name, t] of Object.entries(templates)) {
+        if (name === statefulStackName) continue;
+        for (const [id, resource] of Object.entries(t.Resources)) {
+          if (id in statelessJson.Resources) throw new Error(`logical id ${id} is in two stacks`);
+          statelessJson.Resources[id] = resource;
+        }
+        Object.assign(statelessJson.Outputs ?? {}, t.Outputs ?? {});
+      }
       return {
         stage,
         outdir: dir,
-        statefulStackName: done.stackNames.stateful,
-        apiStackName: done.stackNames.api,
+        statefulStackName,
         stateful: Template.fromJSON(statefulJson),
-        api: Template.fromJSON(apiJson),
         statefulJson,
-        apiJson,
+        templates,
+        template: (part: string) => {
+          const t = templates[`store-${stage}-${part}`];
+          if (!t) throw new Error(`no stack store-${stage}-${part}`);
+          return t;
+        },
+        statelessJson,
+        stateless: Template.fromJSON(statelessJson),
         nag: done.nag,
         issuerKeyFile,
       };
@@ -205,28 +228,48 @@ export function resourcesOf(
     .map(([id, r]) => [id, { Properties: {}, Metadata: {}, ...r }]);
 }
 
-/** Full path of every REST API resource (`/admin/products/{productId}`), from the template. */
-export function apiPaths(template: CfnTemplate): Map<string, string> {
-  const resources = Object.fromEntries(resourcesOf(template, 'AWS::ApiGateway::Resource'));
-  const paths = new Map<string, string>();
-  const pathOf = (id: string): string => {
-    const res = resources[id];
-    if (!res) return '';
-    const parent = res.Properties.ParentId as { Ref?: string; 'Fn::GetAtt'?: string[] };
-    return `${parent.Ref ? pathOf(parent.Ref) : ''}/${String(res.Properties.PathPart)}`;
+/**
+ * Every method of the stage's REST API as `VERB /path` -> its properties, across stacks: a
+ * resource's parent may be another stack's resource (or the API root) through an export.
+ */
+export function apiRoutes(s: Pick<SynthesizedStage, 'templates'>): Map<string, Record<string, unknown>> {
+  type Ref = { Ref?: string; 'Fn::GetAtt'?: string[]; 'Fn::ImportValue'?: string };
+  const exported = new Map<string, { stack: string; value: Ref }>();
+  for (const [stack, t] of Object.entries(s.templates)) {
+    for (const output of Object.values(t.Outputs ?? {}) as { Value: Ref; Export?: { Name: string } }[]) {
+      if (output.Export) exported.set(output.Export.Name, { stack, value: output.Value });
+    }
+  }
+  const resolve = (stack: string, ref: Ref): string => {
+    if (ref.Ref) return `${stack}:${ref.Ref}`;
+    if (ref['Fn::GetAtt']?.[1] === 'RootResourceId') return 'root';
+    const target = ref['Fn::ImportValue'] ? exported.get(ref['Fn::ImportValue']) : undefined;
+    if (target) return resolve(target.stack, target.value);
+    throw new Error(`cannot resolve ${JSON.stringify(ref)} in ${stack}`);
   };
-  for (const id of Object.keys(resources)) paths.set(id, pathOf(id));
-  return paths;
-}
-
-/** Every method as `VERB /path` -> its properties. */
-export function apiRoutes(template: CfnTemplate): Map<string, Record<string, unknown>> {
-  const paths = apiPaths(template);
+  const parents = new Map<string, { parent: string; part: string }>();
+  for (const [stack, t] of Object.entries(s.templates)) {
+    for (const [id, res] of resourcesOf(t, 'AWS::ApiGateway::Resource')) {
+      parents.set(`${stack}:${id}`, {
+        parent: resolve(stack, res.Properties.ParentId as Ref),
+        part: String(res.Properties.PathPart),
+      });
+    }
+  }
+  const pathOf = (key: string): string => {
+    if (key === 'root') return '';
+    const node = parents.get(key);
+    if (!node) throw new Error(`no API resource ${key}`);
+    return `${pathOf(node.parent)}/${node.part}`;
+  };
   const routes = new Map<string, Record<string, unknown>>();
-  for (const [, method] of resourcesOf(template, 'AWS::ApiGateway::Method')) {
-    const resourceId = method.Properties.ResourceId as { Ref?: string; 'Fn::GetAtt'?: string[] };
-    const path = resourceId.Ref ? (paths.get(resourceId.Ref) ?? '?') : '/';
-    routes.set(`${String(method.Properties.HttpMethod)} ${path}`, method.Properties);
+  for (const [stack, t] of Object.entries(s.templates)) {
+    for (const [, method] of resourcesOf(t, 'AWS::ApiGateway::Method')) {
+      const key = resolve(stack, method.Properties.ResourceId as Ref);
+      const route = `${String(method.Properties.HttpMethod)} ${pathOf(key) || '/'}`;
+      if (routes.has(route)) throw new Error(`${route} is declared twice`);
+      routes.set(route, method.Properties);
+    }
   }
   return routes;
 }

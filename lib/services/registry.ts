@@ -1,0 +1,31 @@
+/**
+ * Every service of the store, in one list: the app builds a stack per service from it, and the
+ * infra tests, the docs' function list and the route checks read it. A new service is a new
+ * directory under `lib/services/` and one line here.
+ */
+import type { Stage } from '../config/stage-config.ts';
+import { auth } from '../stacks/platform-stack.ts';
+import { cart } from './cart/cart-stack.ts';
+import { catalog } from './catalog/catalog-stack.ts';
+import { checkout } from './checkout/checkout-stack.ts';
+import { dev } from './dev/dev-stack.ts';
+import { inStage, type RouteSpec, type ServiceManifest } from './manifest.ts';
+import { ops } from './ops/ops-stack.ts';
+import { search } from './search/search-stack.ts';
+
+export const SERVICES: readonly ServiceManifest[] = [auth, catalog, search, cart, ops, checkout, dev];
+
+export function servicesOf(stage: Stage): ServiceManifest[] {
+  return SERVICES.filter((s) => inStage(s, stage));
+}
+
+/** Function id -> its service, for the stage. */
+export function functionsOf(stage: Stage): Map<string, string> {
+  return new Map(
+    servicesOf(stage).flatMap((s) => Object.keys(s.functions).map((id) => [id, s.service] as const)),
+  );
+}
+
+export function routesOf(stage: Stage): (RouteSpec & { service: string })[] {
+  return servicesOf(stage).flatMap((s) => s.routes.map((r) => ({ ...r, service: s.service })));
+}

@@ -1,0 +1,123 @@
+/**
+ * Synthesizes one stack on its own: its inputs come from a stateful stack and a stub API platform
+ * (literal ids), so a stack's test needs neither the other services nor the REST API's stacks.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, type Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { type LocalIssuer, loadOrCreateLocalIssuer } from '../../../lib/config/local-issuer.ts';
+import {
+  parseCorsOrigins,
+  type Stage,
+  type StageConfig,
+  stageConfig,
+} from '../../../lib/config/stage-config.ts';
+import { AwsSolutionsChecks } from '../../../lib/nag.ts';
+import { methodsByPath } from '../../../lib/services/manifest.ts';
+import { servicesOf } from '../../../lib/services/registry.ts';
+import type { ApiPlatform } from '../../../lib/services/service-stack.ts';
+import { StatefulStack } from '../../../lib/stacks/stateful-stack.ts';
+import type { CfnTemplate, NagViolation } from './stage.ts';
+import { TEST_CORS_ORIGINS } from './stage.ts';
+
+export const STUB_PLATFORM_IDS = {
+  restApiId: 'stub-api',
+  rootResourceId: 'stub-root',
+  tokenAuthorizerId: 'stub-token-authorizer',
+  optionalAuthorizerId: 'stub-optional-authorizer',
+  requestValidatorId: 'stub-validator',
+} as const;
+
+export interface StackInputs {
+  app: App;
+  config: StageConfig;
+  stateful: StatefulStack;
+  platform: ApiPlatform;
+  issuer: LocalIssuer;
+}
+
+export interface AloneStack<S extends Stack> {
+  stack: S;
+  template: Template;
+  json: CfnTemplate;
+  /** cdk-nag findings on this stack's resources. */
+  nag: NagViolation[];
+}
+
+export function synthAlone<S extends Stack>(stage: Stage, build: (inputs: StackInputs) => S): AloneStack<S> {
+  const cors = TEST_CORS_ORIGINS[stage];
+  const app = new App({
+    outdir: mkdtempSync(join(tmpdir(), `store-${stage}-alone-`)),
+    // Bundles are the whole-app synth's concern (test/infra/support/stage.ts): skipped here.
+    context: { stage, 'aws:cdk:bundling-stacks': [], ...(cors ? { corsOrigins: cors } : {}) },
+  });
+  const config = stageConfig(stage, { corsOrigins: parseCorsOrigins(cors) });
+  const stateful = new StatefulStack(app, 'Inputs', { config });
+  const platform: ApiPlatform = {
+    ...STUB_PLATFORM_IDS,
+    sharedResources: new Map(),
+    methodsByPath: methodsByPath(servicesOf(stage)),
+  };
+  const issuer = loadOrCreateLocalIssuer(join(tmpdir(), 'store-infra-alone-issuer.json'));
+  const stack = build({ app, config, stateful, platform, issuer });
+  const template = Template.fromStack(stack);
+  const report = new AwsSolutionsChecks().validateScope(stack);
+  const nag = report.violations.map((v) => ({
+    ruleName: v.ruleName,
+    severity: v.severity ?? 'error',
+    constructPaths: v.violatingResources.map((r) => r.constructPath ?? r.resourceLogicalId ?? '?'),
+  }));
+  return { stack, template, json: template.toJSON() as CfnTemplate, nag };
+}
+
+/** Logical id without its hash (`CreateProduct1A2B3C4D` -> `CreateProduct`) -> function properties. */
+export function functionsById(t: CfnTemplate): Map<string, Record<string, unknown>> {
+  const byId = new Map<string, Record<string, unknown>>();
+  for (const [logicalId, fn] of Object.entries(t.Resources)) {
+    if (fn.Type === 'AWS::Lambda::Function')
+      byId.set(logicalId.replace(/[0-9A-F]{8}$/, ''), fn.Properties ?? {});
+  }
+  return byId;
+}
+
+export function envOf(fn: Record<string, unknown> | undefined): Record<string, unknown> {
+  return (fn?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+}
+
+/** The statements of the DefaultPolicy attached to a function's role. */
+export function statementsOf(t: CfnTemplate, id: string): { Action: string | string[]; Resource: unknown }[] {
+  const policy = Object.entries(t.Resources).find(
+    ([logicalId, r]) => r.Type === 'AWS::IAM::Policy' && logicalId.startsWith(`${id}RoleDefaultPolicy`),
+  );
+  if (!policy) throw new Error(`no policy for ${id}`);
+  return (policy[1].Properties?.PolicyDocument as { Statement: never[] }).Statement;
+}
+
+export const actionsOf = (t: CfnTemplate, id: string): string[] =>
+  statementsOf(t, id).flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]));
+
+/** The stack's own routes: `VERB /path` (paths built from its resources; the root is the stub). */
+export function routesOf(t: CfnTemplate): Map<string, Record<string, unknown>> {
+  type Ref = { Ref?: string };
+  const parts = new Map<string, { parent: Ref | string; part: string }>();
+  for (const [id, r] of Object.entries(t.Resources)) {
+    if (r.Type === 'AWS::ApiGateway::Resource') {
+      parts.set(id, { parent: r.Properties?.ParentId as Ref | string, part: String(r.Properties?.PathPart) });
+    }
+  }
+  const pathOf = (parent: Ref | string): string => {
+    if (typeof parent === 'string') return '';
+    const node = parts.get(parent.Ref ?? '');
+    if (!node) return '';
+    return `${pathOf(node.parent)}/${node.part}`;
+  };
+  const routes = new Map<string, Record<string, unknown>>();
+  for (const r of Object.values(t.Resources)) {
+    if (r.Type !== 'AWS::ApiGateway::Method') continue;
+    const resource = r.Properties?.ResourceId as Ref | string;
+    routes.set(`${String(r.Properties?.HttpMethod)} ${pathOf(resource) || '/'}`, r.Properties ?? {});
+  }
+  return routes;
+}
