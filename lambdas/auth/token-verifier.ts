@@ -10,6 +10,7 @@ import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleFetcher } from 'aws-jwt-verify/https';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { LONE_SURROGATE } from '#shared/unicode.ts';
 
 export type VerifierConfig =
   | {
@@ -158,15 +159,23 @@ export function createTokenVerifier(
     }
     const sub = payload.sub;
     if (typeof sub !== 'string' || sub.length === 0) throw new InvalidTokenError('token has no sub');
+    if (LONE_SURROGATE.test(sub)) throw new InvalidTokenError('token sub is not valid Unicode');
     const email = typeof payload.email === 'string' && payload.email.length > 0 ? payload.email : undefined;
     return { sub, groups: groupsOf(payload, groupsClaim), ...(email ? { email } : {}) };
   };
 }
 
-/** `Bearer <token>` -> token; anything else is not a bearer credential. */
+/**
+ * What an Authorization header must be: `Bearer ` (one space) and a compact JWS. The TOKEN
+ * authorizer's identity validation expression is this same pattern, so both authorizers read a
+ * header the same way.
+ */
+export const BEARER_HEADER_PATTERN = '^[Bb]earer ([-0-9A-Za-z_]+\\.[-0-9A-Za-z_]+\\.[-0-9A-Za-z_]+)$';
+const BEARER_HEADER = new RegExp(BEARER_HEADER_PATTERN);
+
+/** `Bearer <jwt>` -> the JWT; anything else is not a bearer credential. */
 export function bearerToken(header: string | undefined): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  return match?.[1];
+  return BEARER_HEADER.exec(header ?? '')?.[1];
 }
 
 /**

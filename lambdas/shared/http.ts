@@ -9,6 +9,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { corsHeaders, corsPolicy } from './cors.ts';
 import { ValidationError } from './errors.ts';
 import { toProblem } from './problem.ts';
+import { LONE_SURROGATE } from './unicode.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -55,18 +56,32 @@ export function jsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Enc
   if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {
     throw new ValidationError(`The request body exceeds ${MAX_BODY_BYTES / 1024} KB.`);
   }
+  let loneSurrogate = false;
+  let parsed: unknown;
   try {
-    return JSON.parse(raw) as unknown;
+    // JSON escapes can spell lone UTF-16 surrogates (`"\ud800"`), which no store or index holds as
+    // text: refused here, once, for every key and string of every body.
+    parsed = JSON.parse(raw, (key, value: unknown) => {
+      if (LONE_SURROGATE.test(key) || (typeof value === 'string' && LONE_SURROGATE.test(value))) {
+        loneSurrogate = true;
+      }
+      return value;
+    });
   } catch {
     throw new ValidationError('The request body is not valid JSON.');
   }
+  if (loneSurrogate) {
+    throw new ValidationError('The request body has a string that is not valid Unicode (a lone surrogate).');
+  }
+  return parsed;
 }
 
 /** Query string parameters with repeated keys joined by commas, so a list param reads one way. */
 export function queryParams(
   event: Pick<APIGatewayProxyEvent, 'queryStringParameters' | 'multiValueQueryStringParameters'>,
 ): Record<string, string> {
-  const out: Record<string, string> = {};
+  // Keys are the client's: no prototype, so `__proto__` is a key like any other.
+  const out: Record<string, string> = Object.create(null);
   for (const [key, value] of Object.entries(event.queryStringParameters ?? {})) {
     if (value !== undefined) out[key] = value;
   }

@@ -175,7 +175,8 @@ export function addPreflight(
     origins !== '*' && origins.length > 1
       ? [
           '#set($origin = $input.params().header.get("Origin"))',
-          '#if($origin == "")#set($origin = $input.params().header.get("origin"))#end',
+          // A missing header leaves $origin null, which never equals ""; "$!origin" renders it empty.
+          '#if("$!origin" == "")#set($origin = $input.params().header.get("origin"))#end',
           `#if(${origins.map((o) => `$origin == "${o}"`).join(' || ')})`,
           '#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)',
           '#end',

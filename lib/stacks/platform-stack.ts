@@ -17,7 +17,7 @@ import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { JWKS_FETCH_FAILED } from '../../lambdas/auth/token-verifier.ts';
+import { BEARER_HEADER_PATTERN, JWKS_FETCH_FAILED } from '../../lambdas/auth/token-verifier.ts';
 import { EXPOSED_HEADERS } from '../../lambdas/shared/cors.ts';
 import type { LocalIssuer } from '../config/local-issuer.ts';
 import type { StageConfig } from '../config/stage-config.ts';
@@ -187,7 +187,7 @@ export class PlatformStack extends Stack {
       authorizerUri: this.invocationUri(this.functions.Authorizer),
       identitySource: 'method.request.header.Authorization',
       // Malformed headers are turned away by API Gateway itself, without invoking the function.
-      identityValidationExpression: '^[Bb]earer [-0-9A-Za-z_]+\\.[-0-9A-Za-z_]+\\.[-0-9A-Za-z_]+$',
+      identityValidationExpression: BEARER_HEADER_PATTERN,
       authorizerResultTtlInSeconds: config.auth.authorizerCacheTtl.toSeconds(),
     });
     // Cart routes: signing in is optional. A REQUEST authorizer without identity sources is invoked

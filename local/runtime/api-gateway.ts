@@ -171,6 +171,11 @@ export class ApiGateway {
           if (this.inFlight.get(req.socket) === res) this.inFlight.delete(req.socket);
         });
         this.handle(req, res).catch((error: unknown) => {
+          // The client went away mid-request: nobody to answer, and the socket must not linger.
+          if (req.destroyed || (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
+            req.socket.destroy();
+            return;
+          }
           this.options.log(`gateway error: ${error instanceof Error ? error.stack : String(error)}`);
           if (!res.headersSent)
             this.gatewayResponse(res, 'DEFAULT_5XX', randomUUID(), 'Internal server error', 500);
@@ -211,6 +216,10 @@ export class ApiGateway {
     // answer already under way is the only one, and the connection closes once it is out.
     const pending = this.inFlight.get(socket);
     if (pending && !pending.writableFinished) {
+      // A body the parser cannot frame (bad chunking): the request it belongs to gets the 400.
+      if (!pending.headersSent) {
+        this.gatewayResponse(pending, 'DEFAULT_4XX', randomUUID(), 'The request body is not valid HTTP.');
+      }
       pending.once('finish', () => socket.end());
       return;
     }
@@ -272,9 +281,10 @@ export class ApiGateway {
     }
 
     // One entry per header name (names are case-insensitive; the first spelling names it): the
-    // single-value map keeps the last value sent, as API Gateway's does.
-    const headers: Record<string, string> = {};
-    const multiValueHeaders: Record<string, string[]> = {};
+    // single-value map keeps the last value sent, as API Gateway's does. Names and query keys are
+    // the client's: maps without a prototype, so `__proto__` or `constructor` are plain keys.
+    const headers: Record<string, string> = Object.create(null);
+    const multiValueHeaders: Record<string, string[]> = Object.create(null);
     const spelling = new Map<string, string>();
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
       const sent = req.rawHeaders[i] as string;
@@ -284,8 +294,8 @@ export class ApiGateway {
       headers[name] = value;
       multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
     }
-    const query: Record<string, string> = {};
-    const multiQuery: Record<string, string[]> = {};
+    const query: Record<string, string> = Object.create(null);
+    const multiQuery: Record<string, string[]> = Object.create(null);
     for (const [key, value] of target.query) {
       query[key] = value;
       multiQuery[key] = [...(multiQuery[key] ?? []), value];

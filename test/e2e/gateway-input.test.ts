@@ -270,3 +270,71 @@ describe('request heads over API Gateway quota', () => {
     expectGatewayProblem(await sendRaw(`${line('/health')}\r\nConnection: close\r\n\r\n`), 400);
   });
 });
+
+describe('client-chosen names that are JavaScript object members', () => {
+  const NAMES = ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', '%5F%5Fproto%5F%5F'];
+
+  it.each(NAMES)('query key %s: an ordinary parameter, never a 5xx', async (name) => {
+    expect((await send('GET', `/products?${name}=1`)).status).toBe(200);
+    expect((await send('GET', `/search?q=lamp&${name}`)).status).toBe(200);
+    // Still authenticated first: no token is a 401.
+    expect((await send('POST', `/admin/products?${name}=1`, {}, '{}')).status).toBe(401);
+  });
+
+  it.each(NAMES.filter((n) => !n.includes('%')))('header name %s: an ordinary header', async (name) => {
+    const res = await send('GET', '/products', { [name]: 'x' });
+    expect(res.status).toBe(200);
+  });
+});
+
+describe('strings that are not Unicode text', () => {
+  it('a lone surrogate anywhere in a JSON body is a 400, and nothing is written', async () => {
+    const token = await adminToken();
+    const sku = `SURR-${Date.now().toString(36).toUpperCase()}`;
+    const product = productBody({
+      variants: [{ sku, attributes: {}, price: { amount: 100, currency: 'USD' } }],
+    });
+    for (const field of ['name', 'description', 'brand']) {
+      const body = JSON.stringify({ ...product, [field]: 'x-SURROGATE' }).replace('x-SURROGATE', 'ok\\ud800');
+      const res = await send(
+        'POST',
+        '/admin/products',
+        { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body,
+      );
+      expect(res.status, field).toBe(400);
+      expect(res.headers['content-type'], field).toMatch(/problem\+json/);
+    }
+    const key = JSON.stringify({ ...product, attributes: { KEY: 'v' } }).replace('"KEY"', '"k\\udc00"');
+    expect(
+      (
+        await send(
+          'POST',
+          '/admin/products',
+          { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          key,
+        )
+      ).status,
+    ).toBe(400);
+    // The SKU was never claimed: a cart cannot add it.
+    const cart = JSON.parse((await send('POST', '/carts')).body) as { cartId: string };
+    const add = await send(
+      'POST',
+      `/carts/${cart.cartId}/items`,
+      { 'content-type': 'application/json' },
+      JSON.stringify({ sku, quantity: 1 }),
+    );
+    expect(add.status).toBe(422);
+  });
+});
+
+describe('bodies the HTTP parser cannot frame', () => {
+  it('a malformed chunked body is answered 400 problem+json at once, not left hanging', async () => {
+    const res = await sendRaw(
+      `POST ${prefix}/carts HTTP/1.1\r\nHost: ${base.host}\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n`,
+    );
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+    expect(res.headers['x-request-id']).toBeTruthy();
+  }, 15_000);
+});

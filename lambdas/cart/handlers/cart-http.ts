@@ -53,16 +53,19 @@ export function skuParam(event: Pick<APIGatewayProxyEvent, 'pathParameters'>): s
   return validate(SkuSchema, event.pathParameters?.sku, 'SKU');
 }
 
-/** `If-Match: 3`, `"3"` or `W/"3"` -> 3; `*` or no header -> no condition. */
+/**
+ * `If-Match: 3`, `"3"` or `W/"3"` -> 3; `*` or no header -> no condition. Anything else (unbalanced
+ * quotes, leading zeros, a list) is a 400: a malformed tag never silently names a version.
+ */
 export function writeOptions(event: Pick<APIGatewayProxyEvent, 'headers'>): WriteOptions {
   const value = header(event, 'if-match')?.trim();
   if (value === undefined || value === '' || value === '*') return {};
-  const match = /^(?:W\/)?"?(\d{1,15})"?$/.exec(value);
+  const match = /^(?:W\/"([1-9]\d{0,14})"|"([1-9]\d{0,14})"|([1-9]\d{0,14}))$/.exec(value);
   if (!match) {
     const message = 'If-Match: the cart version to write, e.g. "3".';
     throw new ValidationError(message, [{ path: 'If-Match', message }]);
   }
-  return { expectedVersion: Number(match[1]) };
+  return { expectedVersion: Number(match[1] ?? match[2] ?? match[3]) };
 }
 
 /** A body that may be absent (POST /carts); when present it is parsed like any other. */

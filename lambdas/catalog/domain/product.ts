@@ -15,12 +15,27 @@ export const MAX_TRANSACTION_ITEMS = 100;
 export const SKU_PATTERN = /^[A-Z0-9_-]{1,64}$/;
 export const CATEGORY_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
+/**
+ * The highest price, in minor units ($10,000,000.00): a full cart (50 lines of 99) and any order
+ * total stay far inside the integers JSON and JavaScript represent exactly.
+ */
+export const MAX_AMOUNT = 1_000_000_000;
+
 export const MoneySchema = z
   .strictObject({
     amount: z.int().min(0).meta({ description: 'Integer minor units (cents).' }),
     currency: z.literal('USD').meta({ description: 'ISO 4217 code; the store sells in USD.' }),
   })
   .meta({ id: 'Money' });
+
+/** A variant's price: Money up to MAX_AMOUNT. */
+export const PriceSchema = MoneySchema.extend({
+  amount: z
+    .int()
+    .min(0)
+    .max(MAX_AMOUNT)
+    .meta({ description: `Integer minor units (cents), at most ${MAX_AMOUNT}.` }),
+}).meta({ id: 'Price' });
 
 /**
  * The attribute-key rule, the one rule for every key of a free-form map in a product: ASCII words
@@ -106,7 +121,7 @@ export const VariantSchema = z
   .strictObject({
     sku: z.string().regex(SKU_PATTERN, 'SKU: 1-64 of A-Z, 0-9, "-" and "_".'),
     attributes: AttributesSchema.default({}),
-    price: MoneySchema,
+    price: PriceSchema,
   })
   .meta({ id: 'Variant' });
 

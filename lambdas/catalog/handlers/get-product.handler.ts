@@ -1,11 +1,10 @@
 /** GET /products/{productId} (public): one GetItem. */
 import { httpHandler } from '#shared/http.ts';
-import { validate } from '#shared/validation.ts';
 import { deps } from '../adapters/wiring.ts';
-import { ProductIdSchema } from '../domain/product.ts';
 import { getProduct } from '../domain/use-cases.ts';
+import { productIdOf } from './product-id.ts';
 
 export const handler = httpHandler(async (event) => {
-  const productId = validate(ProductIdSchema, event.pathParameters?.productId, 'product id');
+  const productId = productIdOf(event);
   return { status: 200, body: await getProduct(deps, productId) };
 });

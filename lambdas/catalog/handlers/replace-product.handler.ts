@@ -3,12 +3,13 @@ import { requireAdmin } from '#shared/auth.ts';
 import { httpHandler, jsonBody } from '#shared/http.ts';
 import { validate } from '#shared/validation.ts';
 import { deps } from '../adapters/wiring.ts';
-import { ProductIdSchema, ProductWriteSchema } from '../domain/product.ts';
+import { ProductWriteSchema } from '../domain/product.ts';
 import { replaceProduct } from '../domain/use-cases.ts';
+import { productIdOf } from './product-id.ts';
 
 export const handler = httpHandler(async (event) => {
   requireAdmin(event);
-  const productId = validate(ProductIdSchema, event.pathParameters?.productId, 'product id');
+  const productId = productIdOf(event);
   const input = validate(ProductWriteSchema, jsonBody(event), 'product');
   return { status: 200, body: await replaceProduct(deps, productId, input) };
 });

@@ -92,7 +92,8 @@ export function statementsOf(t: CfnTemplate, id: string): { Action: string | str
     ([logicalId, r]) => r.Type === 'AWS::IAM::Policy' && logicalId.startsWith(`${id}RoleDefaultPolicy`),
   );
   if (!policy) throw new Error(`no policy for ${id}`);
-  return (policy[1].Properties?.PolicyDocument as { Statement: never[] }).Statement;
+  const document = policy[1].Properties?.PolicyDocument as { Statement: never[] } | undefined;
+  return document?.Statement ?? [];
 }
 
 export const actionsOf = (t: CfnTemplate, id: string): string[] =>

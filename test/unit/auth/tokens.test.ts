@@ -69,7 +69,18 @@ describe('local issuer tokens', () => {
 
   it('parses bearer headers and widens the method ARN to the whole API', () => {
     expect(bearerToken('Bearer abc.def.ghi')).toBe('abc.def.ghi');
-    expect(bearerToken('bearer abc')).toBe('abc');
+    expect(bearerToken('bearer abc.def.ghi')).toBe('abc.def.ghi');
+    // The TOKEN authorizer's validation expression, exactly: one space, a compact JWS.
+    for (const header of [
+      'bearer abc',
+      'BEARER a.b.c',
+      'Bearer  a.b.c',
+      'Bearer\ta.b.c',
+      'Bearer a.b.c ',
+      'Bearer a.b',
+    ]) {
+      expect(bearerToken(header), header).toBeUndefined();
+    }
     expect(bearerToken('Basic abc')).toBeUndefined();
     expect(bearerToken(undefined)).toBeUndefined();
     expect(

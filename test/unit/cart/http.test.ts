@@ -64,7 +64,20 @@ describe('If-Match', () => {
   });
 
   it('is a 400 naming If-Match when it is not a version', () => {
-    for (const value of ['abc', '"1", "2"', '-1', '1.5']) {
+    for (const value of [
+      'abc',
+      '"1", "2"',
+      '-1',
+      '1.5',
+      '2"',
+      '"2',
+      'W/2',
+      'W/"2',
+      '"01"',
+      '0',
+      'w/"2"',
+      '""',
+    ]) {
       expect(() => options(value), value).toThrow(ValidationError);
     }
   });

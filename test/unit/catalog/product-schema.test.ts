@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_LINES, MAX_QUANTITY } from '#cart/domain/cart.ts';
+import { ProductNotFoundError } from '#catalog/domain/errors.ts';
+import { newProductId } from '#catalog/domain/ids.ts';
 import {
   ATTRIBUTE_KEY_PATTERN,
   AttributeKeySchema,
   ListProductsQuerySchema,
+  MAX_AMOUNT,
   MAX_ATTRIBUTES,
   MAX_VARIANTS,
   ProductWriteSchema,
@@ -10,6 +14,7 @@ import {
 } from '#catalog/domain/product.ts';
 import { ValidationError } from '#shared/errors.ts';
 import { validate } from '#shared/validation.ts';
+import { productIdOf } from '../../../lambdas/catalog/handlers/product-id.ts';
 import { generateCatalog } from '../../../local/seed/catalog-generator.ts';
 
 const sku = 'BAD-1';
@@ -221,5 +226,49 @@ describe('list query', () => {
       category: 'books',
     });
     expect(ListProductsQuerySchema.parse({})).toEqual({});
+  });
+});
+
+describe('prices', () => {
+  const priced = (amount: number) => ({
+    ...valid(),
+    variants: [{ sku, attributes: {}, price: { amount, currency: 'USD' } }],
+  });
+
+  it('accepts prices up to MAX_AMOUNT, so a full cart total stays an exact integer', () => {
+    expect(validate(ProductWriteSchema, priced(MAX_AMOUNT)).variants[0]?.price.amount).toBe(MAX_AMOUNT);
+    expect(Number.isSafeInteger(MAX_AMOUNT * MAX_QUANTITY * MAX_LINES)).toBe(true);
+  });
+
+  it.each([MAX_AMOUNT + 1, Number.MAX_SAFE_INTEGER, 1e20, -1, 1.5])('refuses %s', (amount) => {
+    expect([...new Set(pathsOf(priced(amount)))]).toEqual(['variants.0.price.amount']);
+  });
+});
+
+describe('product ids in paths', () => {
+  const event = (productId: string | undefined) => ({
+    pathParameters: productId === undefined ? null : { productId },
+  });
+
+  it('passes a product id as newProductId makes it', () => {
+    const id = newProductId();
+    expect(productIdOf(event(id))).toBe(id);
+  });
+
+  it.each([
+    'does-not-exist',
+    '%00',
+    '\u202e',
+    newProductId().toUpperCase(),
+    `${newProductId()}x`,
+    'x%23y',
+    '00000000-0000-4000-8000-000000000000',
+  ])('answers %j as an unknown product (404), without a read', (id) => {
+    expect(() => productIdOf(event(id))).toThrow(ProductNotFoundError);
+  });
+
+  it('is a 400 without an id or with one past 128 characters', () => {
+    expect(() => productIdOf(event(undefined))).toThrow(ValidationError);
+    expect(() => productIdOf(event('a'.repeat(129)))).toThrow(ValidationError);
   });
 });

@@ -256,3 +256,21 @@ describe('CORS on every answer', () => {
     expect(bad.statusCode).toBe(400);
   });
 });
+
+describe('jsonBody: text only', () => {
+  it.each([
+    ['a lone high surrogate in a value', '{"name":"ok\\ud800"}'],
+    ['a lone low surrogate in a value', '{"name":"\\udc00ok"}'],
+    ['a lone surrogate in a key', '{"k\\ud800":1}'],
+    ['a lone surrogate deep in an array', '{"a":[{"b":["x","\\udbff"]}]}'],
+    ['two high surrogates', '{"name":"\\ud800\\ud800"}'],
+  ])('refuses %s with a 400', (_, body) => {
+    expect(() => jsonBody({ body, isBase64Encoded: false })).toThrow(/not valid Unicode/);
+  });
+
+  it('keeps paired surrogates (emoji) and other text as sent', () => {
+    expect(jsonBody({ body: '{"name":"lamp \\ud83d\\udca1 ✓"}', isBase64Encoded: false })).toEqual({
+      name: 'lamp 💡 ✓',
+    });
+  });
+});

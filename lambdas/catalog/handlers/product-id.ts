@@ -1,0 +1,13 @@
+/** The product id of a catalog route's path. */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { validate } from '#shared/validation.ts';
+import { ProductNotFoundError } from '../domain/errors.ts';
+import { PRODUCT_ID_PATTERN } from '../domain/ids.ts';
+import { ProductIdSchema } from '../domain/product.ts';
+
+/** An id no product can have (not a UUIDv7) is an unknown product: 404 without a read. */
+export function productIdOf(event: Pick<APIGatewayProxyEvent, 'pathParameters'>): string {
+  const productId = validate(ProductIdSchema, event.pathParameters?.productId, 'product id');
+  if (!PRODUCT_ID_PATTERN.test(productId)) throw new ProductNotFoundError(productId.slice(0, 64));
+  return productId;
+}
