@@ -7,7 +7,7 @@ import { ArnFormat, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { EbsDeviceVolumeType } from 'aws-cdk-lib/aws-ec2';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -20,6 +20,8 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { DomainSearchConfig, StageConfig } from '../config/stage-config.ts';
 import { type Acknowledgment, acknowledge, wildcardResourceFinding } from '../nag.ts';
+import { cartTables } from '../services/cart/cart-data.ts';
+import { catalogTables, PRODUCTS_INDEX_NAMES } from '../services/catalog/catalog-data.ts';
 
 export interface StatefulStackProps extends StackProps {
   config: StageConfig;
@@ -44,7 +46,7 @@ export class StatefulStack extends Stack {
   readonly config: StageConfig;
   readonly productsTable: dynamodb.Table;
   /** Global secondary indexes of the products table: grants name them instead of `index/*`. */
-  readonly productsIndexNames: readonly string[] = ['gsi1', 'gsi2'];
+  readonly productsIndexNames: readonly string[] = PRODUCTS_INDEX_NAMES;
   readonly cartsTable: dynamodb.Table;
   readonly bus: EventBus;
   readonly indexerDlq: Queue;
@@ -61,55 +63,9 @@ export class StatefulStack extends Stack {
     this.config = config;
     const { prefix } = config;
 
-    this.productsTable = new dynamodb.Table(this, 'ProductsTable', {
-      tableName: `${prefix}-products`,
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      // The indexer needs both images: the new one to index, the old one's version to delete.
-      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: config.pointInTimeRecovery },
-      // KMS-backed (aws/dynamodb): key use shows in CloudTrail, at no key to manage.
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      deletionProtection: config.deletionProtection,
-      removalPolicy: config.removalPolicy,
-    });
-    // gsi1: products of a category, newest first; gsi2: all products, newest first.
-    for (const indexName of this.productsIndexNames) {
-      this.productsTable.addGlobalSecondaryIndex({
-        indexName,
-        partitionKey: { name: `${indexName}pk`, type: dynamodb.AttributeType.STRING },
-        sortKey: { name: `${indexName}sk`, type: dynamodb.AttributeType.STRING },
-        projectionType: dynamodb.ProjectionType.ALL,
-      });
-    }
-    if (!config.pointInTimeRecovery) {
-      acknowledge(this.productsTable, {
-        id: 'AwsSolutions-DDB3',
-        reason: `Stage ${config.stage} holds disposable data (re-seeded at will); staging and prod enable PITR.`,
-      });
-    }
-
-    // Carts: one item per cart (docs/architecture.md, "Carts table"). Guest carts carry `expiresAt`
-    // (epoch seconds), so DynamoDB deletes abandoned ones; reads also treat an expired cart as gone,
-    // since TTL deletion can lag by days.
-    this.cartsTable = new dynamodb.Table(this, 'CartsTable', {
-      tableName: `${prefix}-carts`,
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      timeToLiveAttribute: 'expiresAt',
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: config.pointInTimeRecovery },
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      deletionProtection: config.deletionProtection,
-      removalPolicy: config.removalPolicy,
-    });
-    if (!config.pointInTimeRecovery) {
-      acknowledge(this.cartsTable, {
-        id: 'AwsSolutions-DDB3',
-        reason: `Stage ${config.stage} holds disposable data (carts of test runs); staging and prod enable PITR.`,
-      });
-    }
+    // Each service declares its tables beside its manifest; they live here, on the stateful side.
+    ({ productsTable: this.productsTable } = catalogTables(this, config));
+    ({ cartsTable: this.cartsTable } = cartTables(this, config));
 
     this.bus = new EventBus(this, 'Bus', { eventBusName: `${prefix}-bus` });
 
