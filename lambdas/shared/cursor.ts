@@ -4,13 +4,30 @@
  * is a 400 on `cursor`, never a 500, and never reaches a data store.
  */
 import { createHash } from 'node:crypto';
-import type * as z from 'zod';
+import * as z from 'zod';
 import { ValidationError } from './errors.ts';
 
 /** Longest cursor accepted; issued cursors are well under a few hundred characters. */
 export const MAX_CURSOR_LENGTH = 2048;
 
 const CURSOR_PATTERN = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_CURSOR_LENGTH}}$`);
+
+/**
+ * The `cursor` query parameter of a list route, documented with what binds it: `sameQuery` names
+ * what must not change between pages (e.g. "category", "q, filters and sort").
+ */
+export function cursorParam(sameQuery: string, issuedBy: string) {
+  return z
+    .string()
+    .max(MAX_CURSOR_LENGTH)
+    .optional()
+    .meta({
+      description:
+        `nextCursor of the previous page, passed back unchanged with the same ${sameQuery} (limit may ` +
+        `change). Cursors are opaque and bound to the ${issuedBy} that issued them: a cursor from another ` +
+        `${issuedBy}, or one that was altered, is a 400 with a field error on \`cursor\`.`,
+    });
+}
 
 export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');

@@ -3,7 +3,7 @@
  * document, so what the API rejects and what it documents cannot drift apart.
  */
 import * as z from 'zod';
-import { MAX_CURSOR_LENGTH } from '#shared/cursor.ts';
+import { cursorParam } from '#shared/cursor.ts';
 
 /**
  * One product write is one DynamoDB transaction: the product plus one claim per SKU, and DynamoDB
@@ -180,16 +180,7 @@ export const ListProductsQuerySchema = z.object({
     .transform(Number)
     .pipe(z.int().min(1).max(100))
     .optional(),
-  cursor: z
-    .string()
-    .max(MAX_CURSOR_LENGTH)
-    .optional()
-    .meta({
-      description:
-        'nextCursor of the previous page, passed back unchanged with the same category (limit may ' +
-        'change). Cursors are opaque and bound to the listing that issued them: a cursor from another ' +
-        'category, or one that was altered, is a 400 with a field error on `cursor`.',
-    }),
+  cursor: cursorParam('category', 'listing'),
 });
 
 export const ProductPageSchema = z

@@ -4,9 +4,9 @@
  */
 import * as z from 'zod';
 import {
+  cursorParam,
   encodeCursor,
   invalidCursor,
-  MAX_CURSOR_LENGTH,
   parseCursor,
   queryBinding,
   wrongQueryCursor,
@@ -53,16 +53,7 @@ export const SearchQuerySchema = z
       .optional()
       .meta({ description: 'Lowest average rating, 0..5.' }),
     sort: z.enum(SORTS).default('relevance'),
-    cursor: z
-      .string()
-      .max(MAX_CURSOR_LENGTH)
-      .optional()
-      .meta({
-        description:
-          'nextCursor of the previous page, passed back unchanged with the same q, filters and sort ' +
-          '(limit may change). Cursors are opaque and bound to the search that issued them: a cursor ' +
-          'from another search, or one that was altered, is a 400 with a field error on `cursor`.',
-      }),
+    cursor: cursorParam('q, filters and sort', 'search'),
     limit: z
       .string()
       .regex(/^\d{1,3}$/, 'limit: an integer from 1 to 100.')
