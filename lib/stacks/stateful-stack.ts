@@ -341,6 +341,10 @@ export class StatefulStack extends Stack {
       userPoolClientName: `${config.prefix}-web`,
       generateSecret: false,
       authFlows: { userSrp: true },
+      // Apps sign in with SRP through the SDK. Without this, CDK's OAuth defaults would enable the
+      // implicit grant (tokens in URL fragments) with a placeholder callback URL.
+      disableOAuth: true,
+      enableTokenRevocation: true,
       preventUserExistenceErrors: true,
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),

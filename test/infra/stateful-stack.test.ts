@@ -187,7 +187,17 @@ describe.each(['staging', 'prod'] as const)('stateful stack, stage %s', (stage) 
       ClientName: `store-${stage}-web`,
       GenerateSecret: false,
       PreventUserExistenceErrors: 'ENABLED',
+      ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      EnableTokenRevocation: true,
     });
+    // No hosted-UI OAuth: no implicit grant, no placeholder callback URL.
+    const [, client] = Object.entries(s.statefulJson.Resources).find(
+      ([, r]) => r.Type === 'AWS::Cognito::UserPoolClient',
+    ) as [string, { Properties: Record<string, unknown> }];
+    for (const key of ['AllowedOAuthFlows', 'CallbackURLs', 'AllowedOAuthScopes']) {
+      expect(client.Properties, key).not.toHaveProperty(key);
+    }
+    expect(client.Properties.AllowedOAuthFlowsUserPoolClient ?? false).toBe(false);
   });
 
   it('sends every alarm of both stacks to one KMS-encrypted topic CloudWatch may publish to', () => {
