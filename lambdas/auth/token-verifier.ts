@@ -56,6 +56,10 @@ export class InvalidTokenError extends Error {
 
 export const DEFAULT_MIN_FETCH_INTERVAL_MS = 10_000;
 
+/** The longest a token may still be valid: Cognito's access tokens last at most a day. */
+export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 3600;
+const CLOCK_SKEW_SECONDS = 60;
+
 /** The log message of a failed JWKS fetch: the API stack's alarm counts these lines. */
 export const JWKS_FETCH_FAILED = 'JWKS fetch failed';
 
@@ -153,9 +157,19 @@ export function createTokenVerifier(
       // Bad signature, unknown kid, unreachable JWKS, malformed JSON: all one answer to the caller.
       throw new InvalidTokenError(error instanceof Error ? error.message : String(error), { cause: error });
     }
-    // aws-jwt-verify checks exp only when present; a token that never expires is not accepted.
+    // aws-jwt-verify checks exp only when present; a token that never expires is not accepted,
+    // nor one that claims to live longer than any issuer here grants (Cognito: a day at most), nor
+    // one issued in the future.
     if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) {
       throw new InvalidTokenError('token has no exp');
+    }
+    // The same clock aws-jwt-verify checks exp against.
+    const nowSeconds = Date.now() / 1000;
+    if (payload.exp > nowSeconds + MAX_TOKEN_LIFETIME_SECONDS) {
+      throw new InvalidTokenError('token lives longer than a day');
+    }
+    if (typeof payload.iat === 'number' && payload.iat > nowSeconds + CLOCK_SKEW_SECONDS) {
+      throw new InvalidTokenError('token issued in the future');
     }
     const sub = payload.sub;
     if (typeof sub !== 'string' || sub.length === 0) throw new InvalidTokenError('token has no sub');
