@@ -11,6 +11,8 @@ declare module 'vitest' {
     baseUrl: string;
     /** The AWS endpoint the store's functions use (moto or LocalStack), for tests that count AWS calls. */
     awsEndpoint: string;
+    /** Where Step Functions answers (the local cloud's endpoint, or LocalStack's). */
+    stepFunctionsEndpoint: string;
   }
 }
 
@@ -34,11 +36,13 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   if (process.env.E2E_BASE_URL) {
     project.provide('baseUrl', process.env.E2E_BASE_URL);
     project.provide('awsEndpoint', process.env.E2E_AWS_ENDPOINT ?? 'http://127.0.0.1:4566');
+    project.provide('stepFunctionsEndpoint', process.env.E2E_SFN_ENDPOINT ?? 'http://127.0.0.1:8083');
     return undefined;
   }
   if (process.env.E2E_TARGET === 'localstack') {
     project.provide('baseUrl', localstackUrl());
     project.provide('awsEndpoint', process.env.E2E_AWS_ENDPOINT ?? 'http://localhost:4566');
+    project.provide('stepFunctionsEndpoint', process.env.E2E_SFN_ENDPOINT ?? 'http://localhost:4566');
     return undefined;
   }
   const { startLocalCloud } = await import('../../local/cloud.ts');
@@ -59,6 +63,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   });
   project.provide('baseUrl', cloud.url);
   project.provide('awsEndpoint', `http://127.0.0.1:${cloud.ports.moto}`);
+  project.provide('stepFunctionsEndpoint', `http://127.0.0.1:${cloud.ports.stepFunctions}`);
   return async () => {
     await cloud.stop();
     rmSync(cdkOut, { recursive: true, force: true });
