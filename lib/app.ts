@@ -11,7 +11,9 @@ import { CartStack } from './services/cart/cart-stack.ts';
 import { CatalogStack } from './services/catalog/catalog-stack.ts';
 import { CheckoutStack } from './services/checkout/checkout-stack.ts';
 import { DevStack } from './services/dev/dev-stack.ts';
+import { InventoryStack } from './services/inventory/inventory-stack.ts';
 import { OpsStack } from './services/ops/ops-stack.ts';
+import { PaymentStack } from './services/payment/payment-stack.ts';
 import { routesOf, servicesOf } from './services/registry.ts';
 import { SearchStack } from './services/search/search-stack.ts';
 import type { ServiceStack } from './services/service-stack.ts';
@@ -99,11 +101,21 @@ export function buildStore(app: App): Store {
     cartsTable: stateful.cartsTable,
     productsTable: stateful.productsTable,
   });
+  const inventory = new InventoryStack(app, `${prefix}-inventory`, {
+    ...service('inventory', 'stock, reservations and their reaper'),
+    inventoryTable: stateful.inventoryTable,
+    reservationsTable: stateful.reservationsTable,
+  });
+  const payment = new PaymentStack(app, `${prefix}-payment`, {
+    ...service('payment', 'the payment steps of the checkout saga, the sandbox provider'),
+    paymentsTable: stateful.paymentsTable,
+    paymentIdempotencyTable: stateful.paymentIdempotencyTable,
+  });
   const checkout = new CheckoutStack(app, `${prefix}-checkout`, {
     ...service('checkout', 'the checkout state machine'),
     bus: stateful.bus,
   });
-  const services: ServiceStack<string>[] = [catalog, ops, search, cart, checkout];
+  const services: ServiceStack<string>[] = [catalog, ops, search, cart, inventory, payment, checkout];
   if (localIssuer) {
     services.push(
       new DevStack(app, `${prefix}-dev`, {
@@ -111,6 +123,8 @@ export function buildStore(app: App): Store {
         issuer: localIssuer,
         jwtIssuer: LOCAL_JWT_ISSUER,
         jwtAudience: LOCAL_JWT_AUDIENCE,
+        paymentsTable: stateful.paymentsTable,
+        paymentsIndexNames: stateful.paymentsIndexNames,
       }),
     );
   }

@@ -12,12 +12,14 @@ import {
   ProductSchema,
   ProductWriteSchema,
 } from '#catalog/domain/product.ts';
+import { registerInventoryPaths } from '#inventory/openapi.ts';
 import {
   SearchQuerySchema,
   SearchResultSchema,
   SuggestQuerySchema,
   SuggestResultSchema,
 } from '#search/domain/query.ts';
+import { PspChargesQuerySchema, PspChargesSchema } from '../dev/psp-charges.ts';
 import { DevTokenRequestSchema, DevTokenResponseSchema } from '../dev/token-signer.ts';
 import { HealthReportSchema } from './health.ts';
 
@@ -164,6 +166,10 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
     bearer: bearer.name,
     problem: (description) => withRequestId(problem(description)),
   });
+  registerInventoryPaths(registry, {
+    bearer: bearer.name,
+    problem: (description) => withRequestId(problem(description)),
+  });
   // The local issuer exists only in the local stage, and so does its route.
   if ((options.stage ?? 'local') === 'local') {
     registry.registerPath({
@@ -176,6 +182,20 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
       },
       responses: { 200: withRequestId(json(DevTokenResponseSchema, 'A signed JWT')), 400: badRequest },
     });
+    registry.registerPath({
+      method: 'get',
+      path: '/dev/psp/charges',
+      tags: ['local cloud'],
+      summary: "The sandbox payment provider's ledger for an order (stage local only, admin)",
+      security: admin,
+      request: { query: PspChargesQuerySchema },
+      responses: {
+        200: withRequestId(json(PspChargesSchema, 'The charges of the order, oldest first')),
+        400: badRequest,
+        401: unauthorized,
+        403: forbidden,
+      },
+    });
   }
 
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({
@@ -183,7 +203,7 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
     info: {
       title: 'Serverless Store API',
       version: '1.0.0',
-      description: 'Catalog, search, carts and operations. Errors are RFC 9457 problem documents.',
+      description: 'Catalog, search, carts, inventory and operations. Errors are RFC 9457 problem documents.',
     },
     servers: options.serverUrl ? [{ url: options.serverUrl }] : [],
   });

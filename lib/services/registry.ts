@@ -9,11 +9,23 @@ import { cart } from './cart/cart-stack.ts';
 import { catalog } from './catalog/catalog-stack.ts';
 import { checkout } from './checkout/checkout-stack.ts';
 import { dev } from './dev/dev-stack.ts';
+import { inventory } from './inventory/inventory-stack.ts';
 import { inStage, type RouteSpec, type ServiceManifest } from './manifest.ts';
 import { ops } from './ops/ops-stack.ts';
+import { payment } from './payment/payment-stack.ts';
 import { search } from './search/search-stack.ts';
 
-export const SERVICES: readonly ServiceManifest[] = [auth, catalog, search, cart, ops, checkout, dev];
+export const SERVICES: readonly ServiceManifest[] = [
+  auth,
+  catalog,
+  search,
+  cart,
+  inventory,
+  payment,
+  ops,
+  checkout,
+  dev,
+];
 
 export function servicesOf(stage: Stage): ServiceManifest[] {
   return SERVICES.filter((s) => inStage(s, stage));

@@ -22,6 +22,8 @@ import type { DomainSearchConfig, StageConfig } from '../config/stage-config.ts'
 import { type Acknowledgment, acknowledge, wildcardResourceFinding } from '../nag.ts';
 import { cartTables } from '../services/cart/cart-data.ts';
 import { catalogTables, PRODUCTS_INDEX_NAMES } from '../services/catalog/catalog-data.ts';
+import { inventoryTables } from '../services/inventory/inventory-data.ts';
+import { PAYMENTS_INDEX_NAMES, paymentTables } from '../services/payment/payment-data.ts';
 
 export interface StatefulStackProps extends StackProps {
   config: StageConfig;
@@ -48,6 +50,12 @@ export class StatefulStack extends Stack {
   /** Global secondary indexes of the products table: grants name them instead of `index/*`. */
   readonly productsIndexNames: readonly string[] = PRODUCTS_INDEX_NAMES;
   readonly cartsTable: dynamodb.Table;
+  readonly inventoryTable: dynamodb.Table;
+  readonly reservationsTable: dynamodb.Table;
+  /** The sandbox provider's ledger and the payment steps' idempotency records. */
+  readonly paymentsTable: dynamodb.Table;
+  readonly paymentsIndexNames: readonly string[] = PAYMENTS_INDEX_NAMES;
+  readonly paymentIdempotencyTable: dynamodb.Table;
   readonly bus: EventBus;
   readonly indexerDlq: Queue;
   /** Where every alarm of the stage notifies (stages with alarms only). */
@@ -66,6 +74,12 @@ export class StatefulStack extends Stack {
     // Each service declares its tables beside its manifest; they live here, on the stateful side.
     ({ productsTable: this.productsTable } = catalogTables(this, config));
     ({ cartsTable: this.cartsTable } = cartTables(this, config));
+    ({ inventoryTable: this.inventoryTable, reservationsTable: this.reservationsTable } = inventoryTables(
+      this,
+      config,
+    ));
+    ({ paymentsTable: this.paymentsTable, paymentIdempotencyTable: this.paymentIdempotencyTable } =
+      paymentTables(this, config));
 
     this.bus = new EventBus(this, 'Bus', { eventBusName: `${prefix}-bus` });
 
@@ -111,6 +125,9 @@ export class StatefulStack extends Stack {
 
     new CfnOutput(this, 'ProductsTableName', { value: this.productsTable.tableName });
     new CfnOutput(this, 'CartsTableName', { value: this.cartsTable.tableName });
+    new CfnOutput(this, 'InventoryTableName', { value: this.inventoryTable.tableName });
+    new CfnOutput(this, 'ReservationsTableName', { value: this.reservationsTable.tableName });
+    new CfnOutput(this, 'PaymentsTableName', { value: this.paymentsTable.tableName });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
     const [webClient] = this.userPoolClients;
     if (this.userPool && webClient) {

@@ -1,6 +1,7 @@
 /**
- * `npm run seed -- [--count N] [--seed S] [--concurrency C] [--url URL]`
- * Loads a deterministic synthetic catalog into a running store (the local cloud by default).
+ * `npm run seed -- [--count N] [--seed S] [--stock U] [--concurrency C] [--url URL]`
+ * Loads a deterministic synthetic catalog into a running store (the local cloud by default), and
+ * receives U units (default 100; 0 for none) of every SKU.
  */
 import { parseArgs } from 'node:util';
 import { seedCatalog } from './seed-catalog.ts';
@@ -10,6 +11,7 @@ const { values } = parseArgs({
   options: {
     count: { type: 'string', default: '3000' },
     seed: { type: 'string', default: '42' },
+    stock: { type: 'string', default: '100' },
     concurrency: { type: 'string', default: '8' },
     url: { type: 'string', default: process.env.STORE_API_URL ?? 'http://127.0.0.1:3000' },
   },
@@ -17,10 +19,15 @@ const { values } = parseArgs({
 
 const count = Number(values.count);
 if (!Number.isInteger(count) || count < 1) throw new Error('--count must be a positive integer');
+const stock = Number(values.stock);
+if (!Number.isInteger(stock) || stock < 0 || stock > 1_000_000) {
+  throw new Error('--stock must be a whole number from 0 to 1000000');
+}
 console.log(`Seeding ${count} products (seed ${values.seed}) into ${values.url} ...`);
 const result = await seedCatalog(new StoreClient(values.url), {
   count,
   seed: Number(values.seed),
+  stockPerSku: stock,
   concurrency: Number(values.concurrency),
   waitForSearch: true,
   log: console.log,
@@ -28,5 +35,6 @@ const result = await seedCatalog(new StoreClient(values.url), {
 console.log(
   `Seeded ${result.created} products in ${result.writeSeconds.toFixed(1)} s ` +
     `(${(result.created / result.writeSeconds).toFixed(0)} writes/s); ` +
-    `search caught up ${result.indexLagSeconds?.toFixed(2)} s after the last write.`,
+    `search caught up ${result.indexLagSeconds?.toFixed(2)} s after the last write; ` +
+    `${result.stocked} SKUs received ${stock} units each.`,
 );

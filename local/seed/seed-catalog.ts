@@ -1,10 +1,12 @@
-import { generateCatalog } from './catalog-generator.ts';
+import { generateCatalog, type SeedProduct } from './catalog-generator.ts';
 import { mapLimit, type StoreClient } from './store-client.ts';
 
 export interface SeedOptions {
   count: number;
   seed?: number;
   concurrency?: number;
+  /** Units received for every SKU through the inventory admin route, so the catalog can be bought; 0: none. */
+  stockPerSku?: number;
   /** Wait until search reports every product (the stream -> indexer path has converged). */
   waitForSearch?: boolean;
   log?: (line: string) => void;
@@ -12,6 +14,8 @@ export interface SeedOptions {
 
 export interface SeedResult {
   created: number;
+  /** SKUs given stock. */
+  stocked: number;
   writeSeconds: number;
   /** Seconds from the last write until search counted every product; undefined if not awaited. */
   indexLagSeconds?: number;
@@ -34,7 +38,9 @@ export async function seedCatalog(client: StoreClient, opts: SeedOptions): Promi
     if (done % 500 === 0) log(`  ${done}/${products.length} products written`);
   });
   const writeSeconds = (performance.now() - started) / 1000;
-  if (!opts.waitForSearch) return { created: products.length, writeSeconds };
+  // After the products and their lag are measured, so the figures stay those of catalog writes.
+  const stock = () => receiveStock(client, token, products, opts.stockPerSku ?? 0, opts.concurrency ?? 8);
+  if (!opts.waitForSearch) return { created: products.length, stocked: await stock(), writeSeconds };
 
   const target = before + products.length;
   const waitStart = performance.now();
@@ -43,7 +49,32 @@ export async function seedCatalog(client: StoreClient, opts: SeedOptions): Promi
     if (performance.now() > deadline) throw new Error(`search did not reach ${target} products in time`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  return { created: products.length, writeSeconds, indexLagSeconds: (performance.now() - waitStart) / 1000 };
+  const indexLagSeconds = (performance.now() - waitStart) / 1000;
+  return { created: products.length, stocked: await stock(), writeSeconds, indexLagSeconds };
+}
+
+/** Receives `quantity` units of every SKU of the products, as a warehouse's first delivery would. */
+async function receiveStock(
+  client: StoreClient,
+  token: string,
+  products: readonly SeedProduct[],
+  quantity: number,
+  concurrency: number,
+): Promise<number> {
+  if (quantity <= 0) return 0;
+  const skus = products.flatMap((p) => p.variants.map((v) => v.sku));
+  await mapLimit(skus, concurrency, async (sku) => {
+    const res = await client.request('POST', `/admin/inventory/${sku}/receive`, {
+      token,
+      body: { quantity },
+    });
+    if (res.status !== 200) {
+      throw new Error(
+        `POST /admin/inventory/${sku}/receive answered ${res.status}: ${JSON.stringify(res.body)}`,
+      );
+    }
+  });
+  return skus.length;
 }
 
 async function searchTotal(client: StoreClient): Promise<number> {

@@ -82,10 +82,15 @@ describe.each(['local', 'staging', 'prod'] as const)('the app, stage %s', (stage
 
   it('keeps /dev out of every deployed stage', () => {
     const devRoutes = [...apiRoutes(s).keys()].filter((r) => r.includes(' /dev'));
-    if (stage === 'local') expect(devRoutes).toEqual(['POST /dev/token', 'OPTIONS /dev/token']);
-    else {
+    if (stage === 'local') {
+      expect(devRoutes.sort()).toEqual(
+        ['POST /dev/token', 'OPTIONS /dev/token', 'GET /dev/psp/charges', 'OPTIONS /dev/psp/charges'].sort(),
+      );
+    } else {
       expect(devRoutes).toEqual([]);
-      expect(JSON.stringify(s.templates)).not.toMatch(/dev\/token|DevToken|DEV_ISSUER_PRIVATE_JWK/);
+      expect(JSON.stringify(s.templates)).not.toMatch(
+        /dev\/token|DevToken|DEV_ISSUER_PRIVATE_JWK|dev\/psp|DevPspCharges/,
+      );
     }
   });
 });

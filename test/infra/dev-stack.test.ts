@@ -1,17 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { DevStack, dev } from '../../lib/services/dev/dev-stack.ts';
 import { LOCAL_JWT_AUDIENCE, LOCAL_JWT_ISSUER } from '../../lib/stacks/platform-stack.ts';
-import { envOf, functionsById, routesOf, synthAlone } from './support/alone.ts';
+import {
+  actionsOf,
+  envOf,
+  functionsById,
+  routesOf,
+  STUB_PLATFORM_IDS,
+  statementsOf,
+  synthAlone,
+} from './support/alone.ts';
 
 describe('dev stack alone', () => {
   it('serves POST /dev/token from DevToken with the local issuer key, in stage local', () => {
-    const s = synthAlone('local', ({ app, config, platform, issuer }) => {
+    const s = synthAlone('local', ({ app, config, platform, issuer, stateful }) => {
       return new DevStack(app, 'Dev', {
         config,
         platform,
         issuer,
         jwtIssuer: LOCAL_JWT_ISSUER,
         jwtAudience: LOCAL_JWT_AUDIENCE,
+        paymentsTable: stateful.paymentsTable,
+        paymentsIndexNames: stateful.paymentsIndexNames,
       });
     });
     expect(routesOf(s.json).get('POST /dev/token')).toMatchObject({ AuthorizationType: 'NONE' });
@@ -22,10 +32,46 @@ describe('dev stack alone', () => {
     expect(dev.stages).toEqual(['local']);
   });
 
+  it("serves GET /dev/psp/charges to admins from DevPspCharges, which may only query the ledger's by-order index", () => {
+    const s = synthAlone('local', ({ app, config, platform, issuer, stateful }) => {
+      return new DevStack(app, 'Dev', {
+        config,
+        platform,
+        issuer,
+        jwtIssuer: LOCAL_JWT_ISSUER,
+        jwtAudience: LOCAL_JWT_AUDIENCE,
+        paymentsTable: stateful.paymentsTable,
+        paymentsIndexNames: stateful.paymentsIndexNames,
+      });
+    });
+    expect(routesOf(s.json).get('GET /dev/psp/charges')).toMatchObject({
+      AuthorizationType: 'CUSTOM',
+      AuthorizerId: STUB_PLATFORM_IDS.tokenAuthorizerId,
+    });
+    expect(envOf(functionsById(s.json).get('DevPspCharges'))).toHaveProperty('PAYMENTS_TABLE');
+    expect(actionsOf(s.json, 'DevPspCharges').filter((a) => a.startsWith('dynamodb:'))).toEqual([
+      'dynamodb:Query',
+    ]);
+    const resources = JSON.stringify(
+      statementsOf(s.json, 'DevPspCharges').filter((st) => JSON.stringify(st.Action).includes('dynamodb:')),
+    );
+    expect(resources).toContain('PaymentsTable');
+    expect(resources).toContain('/index/byOrder');
+    expect(s.nag).toEqual([]);
+  });
+
   it.each(['staging', 'prod'] as const)('refuses to exist in stage %s', (stage) => {
     expect(() =>
-      synthAlone(stage, ({ app, config, platform, issuer }) => {
-        return new DevStack(app, 'Dev', { config, platform, issuer, jwtIssuer: 'x', jwtAudience: 'y' });
+      synthAlone(stage, ({ app, config, platform, issuer, stateful }) => {
+        return new DevStack(app, 'Dev', {
+          config,
+          platform,
+          issuer,
+          jwtIssuer: 'x',
+          jwtAudience: 'y',
+          paymentsTable: stateful.paymentsTable,
+          paymentsIndexNames: stateful.paymentsIndexNames,
+        });
       }),
     ).toThrow(/stage local only/);
   });

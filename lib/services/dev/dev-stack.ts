@@ -1,4 +1,8 @@
-/** The local issuer's token endpoint: stage local only, never in a deployed template. */
+/**
+ * The local cloud's own routes: the local issuer's token endpoint and the sandbox payment
+ * provider's ledger. Stage local only, never in a deployed template.
+ */
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import type { LocalIssuer } from '../../config/local-issuer.ts';
 import { defineService } from '../manifest.ts';
@@ -9,6 +13,7 @@ export const dev = defineService({
   stages: ['local'],
   functions: {
     DevToken: { entry: 'lambdas/dev/handlers/token.handler.ts', name: 'dev-token' },
+    DevPspCharges: { entry: 'lambdas/dev/handlers/psp-charges.handler.ts', name: 'dev-psp-charges' },
   },
   routes: [
     {
@@ -20,6 +25,7 @@ export const dev = defineService({
           'Stage local only: mints tokens from the local issuer for tests and demos; never deployed to AWS.',
       },
     },
+    { method: 'GET', path: '/dev/psp/charges', fn: 'DevPspCharges', access: { admin: true } },
   ],
 });
 
@@ -27,6 +33,9 @@ export interface DevStackProps extends ServiceStackProps {
   issuer: LocalIssuer;
   jwtIssuer: string;
   jwtAudience: string;
+  /** The sandbox provider's ledger, read through the payment service's read module. */
+  paymentsTable: ITable;
+  paymentsIndexNames: readonly string[];
 }
 
 export class DevStack extends ServiceStack<keyof typeof dev.functions> {
@@ -36,5 +45,12 @@ export class DevStack extends ServiceStack<keyof typeof dev.functions> {
     this.functions.DevToken.addEnvironment('JWT_ISSUER', props.jwtIssuer)
       .addEnvironment('JWT_AUDIENCE', props.jwtAudience)
       .addEnvironment('DEV_ISSUER_PRIVATE_JWK', JSON.stringify(props.issuer.privateJwk));
+    // One Query on the by-order index; nothing else of the ledger.
+    this.functions.DevPspCharges.bindTable(
+      props.paymentsTable,
+      'PAYMENTS_TABLE',
+      { actions: ['dynamodb:Query'] },
+      props.paymentsIndexNames,
+    );
   }
 }
