@@ -4,7 +4,7 @@
  */
 import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
-import { AddCartItemSchema, MergeCartSchema, SetCartItemSchema } from './domain/requests.ts';
+import { AddCartItemSchema, CreateCartSchema, MergeCartSchema, SetCartItemSchema } from './domain/requests.ts';
 import { CartSchema } from './domain/schemas.ts';
 
 export interface CartDocOptions {
@@ -51,6 +51,8 @@ export function registerCartPaths(registry: OpenAPIRegistry, { bearer, problem }
     tags: ['cart'],
     summary: 'Create a guest cart (its id is the key to it)',
     security: optional,
+    // No body, or an empty JSON object: nothing about a new cart is the client's to choose.
+    request: { body: { required: false, content: { 'application/json': { schema: CreateCartSchema } } } },
     responses: { 201: cart('The new cart'), 400: badRequest, 401: unauthorized },
   });
   registry.registerPath({

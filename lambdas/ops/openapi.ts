@@ -198,7 +198,7 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
     });
   }
 
-  return new OpenApiGeneratorV3(registry.definitions).generateDocument({
+  const document = new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',
     info: {
       title: 'Serverless Store API',
@@ -207,4 +207,24 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
     },
     servers: options.serverUrl ? [{ url: options.serverUrl }] : [],
   });
+  withUnsupportedMediaType(document);
+  return document;
+}
+
+/**
+ * Every operation that takes a body answers 415 to one that is not JSON (the shared HTTP layer's
+ * rule, lambdas/shared/http.ts jsonBody): stated once here, shaped like that operation's 400.
+ */
+function withUnsupportedMediaType(document: ReturnType<OpenApiGeneratorV3['generateDocument']>): void {
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const method of ['post', 'put', 'patch', 'delete'] as const) {
+      const operation = item[method];
+      if (!operation?.requestBody) continue;
+      const badRequest = operation.responses['400'] as Record<string, unknown> | undefined;
+      operation.responses['415'] = {
+        ...badRequest,
+        description: 'The body is not JSON: send it with Content-Type: application/json.',
+      };
+    }
+  }
 }

@@ -17,6 +17,7 @@ export abstract class DomainError extends Error {
     | 'forbidden'
     | 'unauthorized'
     | 'validation'
+    | 'unsupported-media-type'
     | 'unprocessable';
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
@@ -54,6 +55,11 @@ export class ValidationError extends DomainError {
   ) {
     super(message);
   }
+}
+
+/** A body in a format the route does not take (not JSON): 415. */
+export class UnsupportedMediaTypeError extends DomainError {
+  readonly kind = 'unsupported-media-type';
 }
 
 /** Well-formed input that breaks a business rule: 422. */

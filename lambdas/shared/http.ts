@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { corsHeaders, corsPolicy } from './cors.ts';
-import { ValidationError } from './errors.ts';
+import { UnsupportedMediaTypeError, ValidationError } from './errors.ts';
 import { toProblem } from './problem.ts';
 import { LONE_SURROGATE } from './unicode.ts';
 
@@ -47,10 +47,20 @@ export function requestIdOf(
   return id;
 }
 
-/** The JSON body, or a 400 for a body that is too large or not JSON. */
-export function jsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): unknown {
+/** `application/json`, or any `application/<type>+json`, with or without parameters. */
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;.*)?$/i;
+
+/**
+ * The JSON body, or a 400 for a body that is too large or not JSON, or a 415 for a body sent as
+ * another media type. Browsers send text/plain and form bodies cross-origin without a preflight;
+ * taking JSON only means every cross-origin write passes the CORS check first.
+ */
+export function jsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded' | 'headers'>): unknown {
   if (event.body === null || event.body === undefined || event.body === '') {
     throw new ValidationError('A JSON request body is required.');
+  }
+  if (!JSON_MEDIA_TYPE.test(header(event, 'content-type') ?? '')) {
+    throw new UnsupportedMediaTypeError('Send the body as JSON, with Content-Type: application/json.');
   }
   const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (Buffer.byteLength(raw) > MAX_BODY_BYTES) {

@@ -18,6 +18,7 @@ const BY_KIND: Record<DomainError['kind'], { status: number; title: string }> = 
   'not-found': { status: 404, title: 'Not Found' },
   conflict: { status: 409, title: 'Conflict' },
   'precondition-failed': { status: 412, title: 'Precondition Failed' },
+  'unsupported-media-type': { status: 415, title: 'Unsupported Media Type' },
   unprocessable: { status: 422, title: 'Unprocessable Content' },
 };
 

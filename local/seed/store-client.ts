@@ -35,8 +35,9 @@ export class StoreClient {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     let body: string | undefined = opts.rawBody;
-    if (opts.body !== undefined) {
-      body = JSON.stringify(opts.body);
+    if (opts.body !== undefined) body = JSON.stringify(opts.body);
+    // The API takes JSON bodies only; a caller sending another type says so in `headers`.
+    if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
       headers['content-type'] = 'application/json';
     }
     const res = await fetch(apiUrl(this.baseUrl, path), { method, headers, body });

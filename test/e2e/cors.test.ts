@@ -95,3 +95,29 @@ describe('CORS', () => {
     }
   });
 });
+
+describe('bodies browsers can send without a preflight', () => {
+  it.each(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'])(
+    '%s is a 415 on every route that takes a body, and writes nothing',
+    async (type) => {
+      const cart = await client.request<{ cartId: string; version: number }>('POST', '/carts');
+      const writes: [string, string][] = [
+        ['POST', '/carts'],
+        ['POST', `/carts/${cart.body.cartId}/items`],
+        ['POST', '/admin/products'],
+        ['POST', '/dev/token'],
+      ];
+      for (const [method, path] of writes) {
+        const res = await client.request(method, path, {
+          rawBody: '{"sku":"X","quantity":1,"sub":"x"}',
+          headers: { 'content-type': type, origin: ORIGIN },
+        });
+        // The admin route's authorizer answers first without a token.
+        expect(res.status, `${method} ${path}`).toBe(path.startsWith('/admin') ? 401 : 415);
+        expectReadable(res.headers, `${method} ${path}`);
+      }
+      const after = await client.request<{ version: number }>('GET', `/carts/${cart.body.cartId}`);
+      expect(after.body.version).toBe(cart.body.version);
+    },
+  );
+});

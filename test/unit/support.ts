@@ -1,12 +1,15 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 
-/** A REST proxy event as API Gateway (or the local emulator) delivers it. */
+/**
+ * A REST proxy event as API Gateway (or the local emulator) delivers it. An event with a body and
+ * no headers given is sent as JSON, as the store's clients send it.
+ */
 export function apiEvent(overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
   return {
     resource: '/',
     path: '/',
     httpMethod: 'GET',
-    headers: {},
+    headers: overrides.body ? { 'content-type': 'application/json' } : {},
     multiValueHeaders: {},
     queryStringParameters: null,
     multiValueQueryStringParameters: null,

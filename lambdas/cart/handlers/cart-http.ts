@@ -69,7 +69,9 @@ export function writeOptions(event: Pick<APIGatewayProxyEvent, 'headers'>): Writ
 }
 
 /** A body that may be absent (POST /carts); when present it is parsed like any other. */
-export function optionalJsonBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): unknown {
+export function optionalJsonBody(
+  event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded' | 'headers'>,
+): unknown {
   return event.body === null || event.body === undefined || event.body === '' ? {} : jsonBody(event);
 }
 

@@ -65,3 +65,24 @@ describe('health summary', () => {
     ).toBe('degraded');
   });
 });
+
+describe('415 for bodies that are not JSON', () => {
+  it('is documented on every operation that takes a body, and only there', () => {
+    const document = buildOpenApiDocument({ stage: 'local' }) as unknown as {
+      paths: Record<
+        string,
+        Record<string, { requestBody?: unknown; responses: Record<string, { description: string }> }>
+      >;
+    };
+    let withBody = 0;
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        const has415 = '415' in operation.responses;
+        expect(has415, `${method} ${path}`).toBe(operation.requestBody !== undefined);
+        if (operation.requestBody) withBody++;
+      }
+    }
+    // Product create and replace, the cart writes, receive stock, the dev token.
+    expect(withBody).toBeGreaterThanOrEqual(8);
+  });
+});

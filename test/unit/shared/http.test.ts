@@ -9,11 +9,14 @@ import {
   PreconditionFailedError,
   UnauthorizedError,
   UnprocessableError,
+  ValidationError,
 } from '#shared/errors.ts';
 import { httpHandler, jsonBody, queryParams } from '#shared/http.ts';
 import { toProblem } from '#shared/problem.ts';
 import { validate } from '#shared/validation.ts';
 import { apiEvent, lambdaContext } from '../support.ts';
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
 
 const echo = httpHandler(async (event) => {
   const body = validate(z.strictObject({ name: z.string() }), jsonBody(event));
@@ -53,7 +56,11 @@ describe('httpHandler', () => {
   it('falls back to the x-request-id header, then to a fresh id', async () => {
     const noGatewayId = { requestId: '' } as never;
     const fromHeader = await echo(
-      apiEvent({ body: '{"name":"x"}', headers: { 'X-Request-Id': 'abc-1' }, requestContext: noGatewayId }),
+      apiEvent({
+        body: '{"name":"x"}',
+        headers: { 'X-Request-Id': 'abc-1', ...JSON_HEADERS },
+        requestContext: noGatewayId,
+      }),
       lambdaContext,
     );
     expect(fromHeader.headers?.['x-request-id']).toBe('abc-1');
@@ -106,7 +113,13 @@ describe('httpHandler', () => {
   });
 
   it('decodes base64 bodies', () => {
-    expect(jsonBody({ body: Buffer.from('{"a":1}').toString('base64'), isBase64Encoded: true })).toEqual({
+    expect(
+      jsonBody({
+        body: Buffer.from('{"a":1}').toString('base64'),
+        isBase64Encoded: true,
+        headers: JSON_HEADERS,
+      }),
+    ).toEqual({
       a: 1,
     });
   });
@@ -246,8 +259,14 @@ describe('CORS on every answer', () => {
   });
 
   it('success and problem answers both go through the CORS layer', async () => {
-    const ok = await echo(apiEvent({ body: '{"name":"x"}', headers: { Origin: shop } }), lambdaContext);
-    const bad = await echo(apiEvent({ body: '{', headers: { Origin: shop } }), lambdaContext);
+    const ok = await echo(
+      apiEvent({ body: '{"name":"x"}', headers: { Origin: shop, ...JSON_HEADERS } }),
+      lambdaContext,
+    );
+    const bad = await echo(
+      apiEvent({ body: '{', headers: { Origin: shop, ...JSON_HEADERS } }),
+      lambdaContext,
+    );
     // Unit tests run with CORS_ALLOW_ORIGINS unset: same-origin, so only Vary.
     for (const res of [ok, bad]) {
       expect(res.headers).toMatchObject({ vary: 'origin', 'x-request-id': 'req-123' });
@@ -265,12 +284,52 @@ describe('jsonBody: text only', () => {
     ['a lone surrogate deep in an array', '{"a":[{"b":["x","\\udbff"]}]}'],
     ['two high surrogates', '{"name":"\\ud800\\ud800"}'],
   ])('refuses %s with a 400', (_, body) => {
-    expect(() => jsonBody({ body, isBase64Encoded: false })).toThrow(/not valid Unicode/);
+    expect(() => jsonBody({ body, isBase64Encoded: false, headers: JSON_HEADERS })).toThrow(
+      /not valid Unicode/,
+    );
   });
 
   it('keeps paired surrogates (emoji) and other text as sent', () => {
-    expect(jsonBody({ body: '{"name":"lamp \\ud83d\\udca1 ✓"}', isBase64Encoded: false })).toEqual({
+    expect(
+      jsonBody({ body: '{"name":"lamp \\ud83d\\udca1 ✓"}', isBase64Encoded: false, headers: JSON_HEADERS }),
+    ).toEqual({
       name: 'lamp 💡 ✓',
     });
+  });
+});
+
+describe('jsonBody: JSON only', () => {
+  it.each([
+    'application/json',
+    'application/json; charset=utf-8',
+    'Application/JSON',
+    'application/merge-patch+json',
+    'application/problem+json;charset=UTF-8',
+  ])('takes %s', (type) => {
+    expect(jsonBody({ body: '{"a":1}', isBase64Encoded: false, headers: { 'Content-Type': type } })).toEqual({
+      a: 1,
+    });
+  });
+
+  it.each([
+    undefined,
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=x',
+    'application/jsonp',
+    'text/json',
+    'application/json-seq',
+    '',
+  ])('answers 415 to a body sent as %j, whatever the body', async (type) => {
+    const res = await echo(
+      apiEvent({ body: '{"name":"x"}', headers: type === undefined ? {} : { 'content-type': type } }),
+      lambdaContext,
+    );
+    expect(res.statusCode).toBe(415);
+    expect(res.headers?.['content-type']).toBe('application/problem+json');
+  });
+
+  it('still calls a missing body a 400, before any media type', () => {
+    expect(() => jsonBody({ body: '', isBase64Encoded: false, headers: {} })).toThrow(ValidationError);
   });
 });
