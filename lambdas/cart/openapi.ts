@@ -4,7 +4,12 @@
  */
 import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
-import { AddCartItemSchema, CreateCartSchema, MergeCartSchema, SetCartItemSchema } from './domain/requests.ts';
+import {
+  AddCartItemSchema,
+  CreateCartSchema,
+  MergeCartSchema,
+  SetCartItemSchema,
+} from './domain/requests.ts';
 import { CartSchema } from './domain/schemas.ts';
 
 export interface CartDocOptions {
