@@ -147,6 +147,20 @@ export class ServiceStack<F extends string> extends Stack {
 }
 
 /**
+ * The stage's CORS origins as the gateway's own answers (preflights, gateway responses) state
+ * them: `stated` is the one Access-Control-Allow-Origin a template can hold (`*` or the first
+ * origin), `choices` the origins to echo from when there are several. Undefined: same-origin only.
+ */
+export function gatewayOrigins(
+  config: StageConfig,
+): { stated: string; choices: readonly string[] } | undefined {
+  const origins = config.api.corsOrigins;
+  if (origins === '*') return { stated: '*', choices: [] };
+  const [first] = origins;
+  return first === undefined ? undefined : { stated: first, choices: origins.length > 1 ? origins : [] };
+}
+
+/**
  * The CORS preflight of one resource: a MOCK integration that allows the path's own methods and
  * the request headers the API reads, for the stage's origins, with an x-request-id like every
  * other answer. With several origins its template echoes the request's Origin when it is one of
@@ -157,27 +171,26 @@ export function addPreflight(
   methods: readonly string[],
   config: StageConfig,
 ): void {
-  const origins = config.api.corsOrigins;
-  const cors = origins === '*' || origins.length > 0;
+  const cors = gatewayOrigins(config);
   const headers: Record<string, string> = {
     ...(cors
       ? {
-          'Access-Control-Allow-Origin': `'${origins === '*' ? '*' : origins[0]}'`,
+          'Access-Control-Allow-Origin': `'${cors.stated}'`,
           'Access-Control-Allow-Methods': `'${[...methods, 'OPTIONS'].join(',')}'`,
           'Access-Control-Allow-Headers': `'${CORS_REQUEST_HEADERS.join(',')}'`,
           'Access-Control-Max-Age': `'${Duration.hours(1).toSeconds()}'`,
-          ...(origins === '*' ? {} : { Vary: "'Origin'" }),
+          ...(cors.stated === '*' ? {} : { Vary: "'Origin'" }),
         }
       : {}),
     'x-request-id': 'context.requestId',
   };
   const echoOrigin =
-    origins !== '*' && origins.length > 1
+    cors && cors.choices.length > 0
       ? [
           '#set($origin = $input.params().header.get("Origin"))',
           // A missing header leaves $origin null, which never equals ""; "$!origin" renders it empty.
           '#if("$!origin" == "")#set($origin = $input.params().header.get("origin"))#end',
-          `#if(${origins.map((o) => `$origin == "${o}"`).join(' || ')})`,
+          `#if(${cors.choices.map((o) => `$origin == "${o}"`).join(' || ')})`,
           '#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)',
           '#end',
         ].join('\n')

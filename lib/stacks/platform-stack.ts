@@ -29,7 +29,7 @@ import {
   type ServiceManifest,
   sharedResourcePaths,
 } from '../services/manifest.ts';
-import { type ApiPlatform, addPreflight } from '../services/service-stack.ts';
+import { type ApiPlatform, addPreflight, gatewayOrigins } from '../services/service-stack.ts';
 
 /** Expected `iss` of tokens minted by the local issuer (`POST /dev/token`). */
 export const LOCAL_JWT_ISSUER = 'http://127.0.0.1:3000/dev';
@@ -92,14 +92,13 @@ export function problemTemplate(status: number, title: string, detail?: string):
  * is echoed (these problem documents carry no data). Same-origin stages send none.
  */
 function gatewayCorsHeaders(config: StageConfig): Record<string, string> {
-  const origins = config.api.corsOrigins;
-  if (origins !== '*' && origins.length === 0) return {};
-  const allowOrigin =
-    origins === '*' ? "'*'" : origins.length === 1 ? `'${origins[0]}'` : 'method.request.header.origin';
+  const cors = gatewayOrigins(config);
+  if (!cors) return {};
   return {
-    'access-control-allow-origin': allowOrigin,
+    'access-control-allow-origin':
+      cors.choices.length > 0 ? 'method.request.header.origin' : `'${cors.stated}'`,
     'access-control-expose-headers': `'${EXPOSED_HEADERS}'`,
-    ...(origins === '*' ? {} : { vary: "'origin'" }),
+    ...(cors.stated === '*' ? {} : { vary: "'origin'" }),
   };
 }
 

@@ -20,7 +20,7 @@ import { servicesOf } from '../../../lib/services/registry.ts';
 import type { ApiPlatform } from '../../../lib/services/service-stack.ts';
 import { StatefulStack } from '../../../lib/stacks/stateful-stack.ts';
 import type { CfnTemplate, NagViolation } from './stage.ts';
-import { TEST_CORS_ORIGINS } from './stage.ts';
+import { apiRoutes, TEST_CORS_ORIGINS } from './stage.ts';
 
 export const STUB_PLATFORM_IDS = {
   restApiId: 'stub-api',
@@ -101,24 +101,5 @@ export const actionsOf = (t: CfnTemplate, id: string): string[] =>
 
 /** The stack's own routes: `VERB /path` (paths built from its resources; the root is the stub). */
 export function routesOf(t: CfnTemplate): Map<string, Record<string, unknown>> {
-  type Ref = { Ref?: string };
-  const parts = new Map<string, { parent: Ref | string; part: string }>();
-  for (const [id, r] of Object.entries(t.Resources)) {
-    if (r.Type === 'AWS::ApiGateway::Resource') {
-      parts.set(id, { parent: r.Properties?.ParentId as Ref | string, part: String(r.Properties?.PathPart) });
-    }
-  }
-  const pathOf = (parent: Ref | string): string => {
-    if (typeof parent === 'string') return '';
-    const node = parts.get(parent.Ref ?? '');
-    if (!node) return '';
-    return `${pathOf(node.parent)}/${node.part}`;
-  };
-  const routes = new Map<string, Record<string, unknown>>();
-  for (const r of Object.values(t.Resources)) {
-    if (r.Type !== 'AWS::ApiGateway::Method') continue;
-    const resource = r.Properties?.ResourceId as Ref | string;
-    routes.set(`${String(r.Properties?.HttpMethod)} ${pathOf(resource) || '/'}`, r.Properties ?? {});
-  }
-  return routes;
+  return apiRoutes({ templates: { alone: t } });
 }

@@ -240,7 +240,9 @@ export function apiRoutes(s: Pick<SynthesizedStage, 'templates'>): Map<string, R
       if (output.Export) exported.set(output.Export.Name, { stack, value: output.Value });
     }
   }
-  const resolve = (stack: string, ref: Ref): string => {
+  const resolve = (stack: string, ref: Ref | string): string => {
+    // A literal id is an imported root (a stack synthesized alone, on a stub platform).
+    if (typeof ref === 'string') return 'root';
     if (ref.Ref) return `${stack}:${ref.Ref}`;
     if (ref['Fn::GetAtt']?.[1] === 'RootResourceId') return 'root';
     const target = ref['Fn::ImportValue'] ? exported.get(ref['Fn::ImportValue']) : undefined;
