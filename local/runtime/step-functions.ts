@@ -647,9 +647,11 @@ export class StepFunctions {
   }
 
   private async invokeFunction(target: string, payload: unknown): Promise<unknown> {
+    // The runtime carries payload and result as JSON text, as Lambda does: both arrive here plain.
     const invoked =
-      this.takeInjected(target) ?? (await this.options.runtime.invoke(target, jsonValue(payload)));
-    if (invoked.ok) return jsonValue(invoked.result);
+      this.takeInjected(target) ??
+      (await this.options.runtime.invoke(target, payload === undefined ? null : payload));
+    if (invoked.ok) return invoked.result ?? null;
     throw lambdaError(invoked);
   }
 
@@ -1317,10 +1319,6 @@ function plain(value: unknown): unknown {
 }
 
 /** A value as it comes out of JSON text (what Lambda delivers and returns). */
-function jsonValue(value: unknown): unknown {
-  return value === undefined ? null : JSON.parse(JSON.stringify(value));
-}
-
 function byteLength(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value ?? null) ?? 'null');
 }
