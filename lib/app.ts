@@ -13,6 +13,7 @@ import { CheckoutStack } from './services/checkout/checkout-stack.ts';
 import { DevStack } from './services/dev/dev-stack.ts';
 import { InventoryStack } from './services/inventory/inventory-stack.ts';
 import { OpsStack } from './services/ops/ops-stack.ts';
+import { OrdersStack } from './services/orders/orders-stack.ts';
 import { PaymentStack } from './services/payment/payment-stack.ts';
 import { routesOf, servicesOf } from './services/registry.ts';
 import { SearchStack } from './services/search/search-stack.ts';
@@ -111,11 +112,34 @@ export function buildStore(app: App): Store {
     paymentsTable: stateful.paymentsTable,
     paymentIdempotencyTable: stateful.paymentIdempotencyTable,
   });
-  const checkout = new CheckoutStack(app, `${prefix}-checkout`, {
-    ...service('checkout', 'the checkout state machine'),
-    bus: stateful.bus,
+  const orders = new OrdersStack(app, `${prefix}-orders`, {
+    ...service('orders', 'checkout, orders and the saga steps on them'),
+    ordersTable: stateful.ordersTable,
+    checkoutIdempotencyTable: stateful.checkoutIdempotencyTable,
+    cartsTable: stateful.cartsTable,
+    productsTable: stateful.productsTable,
   });
-  const services: ServiceStack<string>[] = [catalog, ops, search, cart, inventory, payment, checkout];
+  const step = <F extends string>(stack: ServiceStack<F>, id: F) => stack.functions[id].fn;
+  const checkout = new CheckoutStack(app, `${prefix}-checkout`, {
+    ...service('checkout', 'the checkout saga'),
+    bus: stateful.bus,
+    dlq: stateful.checkoutDlq,
+    alarmAction: stateful.alarmAction,
+    steps: {
+      ValidateCart: step(orders, 'ValidateCart'),
+      ReserveInventory: step(inventory, 'ReserveInventory'),
+      AuthorizePayment: step(payment, 'AuthorizePayment'),
+      CapturePayment: step(payment, 'CapturePayment'),
+      CommitReservation: step(inventory, 'CommitReservation'),
+      ConfirmOrder: step(orders, 'ConfirmOrder'),
+      ClearCart: step(cart, 'ClearCart'),
+      ReversePayment: step(payment, 'ReversePayment'),
+      ReleaseInventory: step(inventory, 'ReleaseInventory'),
+      MarkFailed: step(orders, 'MarkFailed'),
+      MarkForAttention: step(orders, 'MarkForAttention'),
+    },
+  });
+  const services: ServiceStack<string>[] = [catalog, ops, search, cart, inventory, payment, orders, checkout];
   if (localIssuer) {
     services.push(
       new DevStack(app, `${prefix}-dev`, {

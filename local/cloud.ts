@@ -14,6 +14,7 @@ import { type CustomResource, type Deployment, deploy } from './deploy.ts';
 import { startMoto } from './moto.ts';
 import { startOpenSearch } from './opensearch.ts';
 import { ApiGateway, type Route } from './runtime/api-gateway.ts';
+import { ControlServer } from './runtime/control.ts';
 import { RuleDelivery } from './runtime/event-rules.ts';
 import { QueuePoller, StreamPoller } from './runtime/event-sources.ts';
 import { LambdaRuntime } from './runtime/lambda-runtime.ts';
@@ -57,6 +58,8 @@ export interface LocalCloud {
   ports: Ports;
   deployment: Deployment;
   runtime: LambdaRuntime;
+  /** The control endpoint (fault injection, local/runtime/control.ts) on 127.0.0.1. */
+  controlUrl: string;
   stop(): Promise<void>;
 }
 
@@ -110,6 +113,10 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
       },
     );
     stops.push(() => runtime.stop());
+    // Fault injection for the stage-local /dev/faults route, which reaches it via LOCAL_CONTROL_URL.
+    const control = new ControlServer({ runtime, stateMachines: () => deployment.stateMachines });
+    await control.start();
+    stops.push(() => control.stop());
     const stepFunctionsUrl = `http://127.0.0.1:${ports.stepFunctions}`;
     for (const fn of deployment.functions) {
       const env: Record<string, string> = {
@@ -127,6 +134,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
         AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
         LAMBDA_TASK_ROOT: fn.codeDir,
         _HANDLER: fn.handler,
+        LOCAL_CONTROL_URL: control.url,
       };
       // The template names the default port; the node actually serving may be elsewhere.
       if (env.SEARCH_ENDPOINT?.startsWith('http://127.0.0.1')) env.SEARCH_ENDPOINT = search.url;
@@ -215,7 +223,7 @@ export async function startLocalCloud(options: LocalCloudOptions): Promise<Local
     log(
       `API on ${gateway.url}: ${deployment.functions.length} functions, ${deployment.api.routes.length} routes, ${deployment.tables.length} tables, ${deployment.mappings.length} event source mappings (${seconds(started)} s)`,
     );
-    return { url: gateway.url, ports, deployment, runtime, stop: stopAll };
+    return { url: gateway.url, ports, deployment, runtime, controlUrl: control.url, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

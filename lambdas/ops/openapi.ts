@@ -13,12 +13,14 @@ import {
   ProductWriteSchema,
 } from '#catalog/domain/product.ts';
 import { registerInventoryPaths } from '#inventory/openapi.ts';
+import { registerOrdersPaths } from '#orders/openapi.ts';
 import {
   SearchQuerySchema,
   SearchResultSchema,
   SuggestQuerySchema,
   SuggestResultSchema,
 } from '#search/domain/query.ts';
+import { ArmedFaultSchema, FaultRequestSchema } from '../dev/faults.ts';
 import { PspChargesQuerySchema, PspChargesSchema } from '../dev/psp-charges.ts';
 import { DevTokenRequestSchema, DevTokenResponseSchema } from '../dev/token-signer.ts';
 import { HealthReportSchema } from './health.ts';
@@ -170,6 +172,10 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
     bearer: bearer.name,
     problem: (description) => withRequestId(problem(description)),
   });
+  registerOrdersPaths(registry, {
+    bearer: bearer.name,
+    problem: (description) => withRequestId(problem(description)),
+  });
   // The local issuer exists only in the local stage, and so does its route.
   if ((options.stage ?? 'local') === 'local') {
     registry.registerPath({
@@ -192,6 +198,36 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
       responses: {
         200: withRequestId(json(PspChargesSchema, 'The charges of the order, oldest first')),
         400: badRequest,
+        401: unauthorized,
+        403: forbidden,
+      },
+    });
+    registry.registerPath({
+      method: 'post',
+      path: '/dev/faults',
+      tags: ['local cloud'],
+      summary: "Arm a fault in a saga step's function (stage local only, admin)",
+      description:
+        'The step names a Lambda Task state of a deployed state machine, else a function. The next `count` invocations of that function fail as `mode` says.',
+      security: admin,
+      request: { body: { required: true, content: { 'application/json': { schema: FaultRequestSchema } } } },
+      responses: {
+        201: withRequestId(json(ArmedFaultSchema, 'Armed')),
+        400: badRequest,
+        401: unauthorized,
+        403: forbidden,
+        404: withRequestId(problem('No saga step or function of that name.')),
+        409: withRequestId(problem('The name matches several functions.')),
+      },
+    });
+    registry.registerPath({
+      method: 'delete',
+      path: '/dev/faults',
+      tags: ['local cloud'],
+      summary: 'Clear every armed fault (stage local only, admin)',
+      security: admin,
+      responses: {
+        204: withRequestId({ description: 'Cleared' }),
         401: unauthorized,
         403: forbidden,
       },

@@ -11,10 +11,14 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
  * Who may call a route. `admin`: the JWT authorizer (the handler then checks the group);
- * `optional`: the optional authorizer (anonymous or a verified caller); `public`: no authorizer,
- * with the reason that is also the cdk-nag acknowledgment.
+ * `signedIn`: the JWT authorizer, any verified caller; `optional`: the optional authorizer
+ * (anonymous or a verified caller); `public`: no authorizer, with the reason that is also the
+ * cdk-nag acknowledgment.
  */
-export type Access = { admin: true } | { optional: true } | { public: string };
+export type Access = { admin: true } | { signedIn: true } | { optional: true } | { public: string };
+
+/** Routes behind the JWT authorizer: a token is required. */
+export const needsToken = (access: Access) => 'admin' in access || 'signedIn' in access;
 
 export interface FunctionSpec {
   /** Handler module, relative to the repository root. */

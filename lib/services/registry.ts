@@ -12,6 +12,7 @@ import { dev } from './dev/dev-stack.ts';
 import { inventory } from './inventory/inventory-stack.ts';
 import { inStage, type RouteSpec, type ServiceManifest } from './manifest.ts';
 import { ops } from './ops/ops-stack.ts';
+import { orders } from './orders/orders-stack.ts';
 import { payment } from './payment/payment-stack.ts';
 import { search } from './search/search-stack.ts';
 
@@ -23,6 +24,7 @@ export const SERVICES: readonly ServiceManifest[] = [
   inventory,
   payment,
   ops,
+  orders,
   checkout,
   dev,
 ];

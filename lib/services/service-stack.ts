@@ -10,7 +10,7 @@ import type { Construct } from 'constructs';
 import type { StageConfig } from '../config/stage-config.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import { acknowledge } from '../nag.ts';
-import { type HttpMethod, type RouteSpec, type ServiceManifest, segmentsOf } from './manifest.ts';
+import { type HttpMethod, needsToken, type RouteSpec, type ServiceManifest, segmentsOf } from './manifest.ts';
 
 /** What the platform stack hands every service stack: ids only, so stacks stay loosely coupled. */
 export interface ApiPlatform {
@@ -119,7 +119,7 @@ export class ServiceStack<F extends string> extends Stack {
           ? { authorizationType: apigw.AuthorizationType.NONE }
           : {
               authorizer: {
-                authorizerId: 'admin' in access ? platform.tokenAuthorizerId : platform.optionalAuthorizerId,
+                authorizerId: needsToken(access) ? platform.tokenAuthorizerId : platform.optionalAuthorizerId,
                 authorizationType: apigw.AuthorizationType.CUSTOM,
               },
               authorizationType: apigw.AuthorizationType.CUSTOM,
@@ -136,10 +136,9 @@ export class ServiceStack<F extends string> extends Stack {
         : [
             {
               id: 'AwsSolutions-COG4',
-              reason:
-                'admin' in access
-                  ? `Authorized by the JWT Lambda authorizer: ${JWT_PATH}`
-                  : `Signing in is optional here (guest carts, API.md): the optional JWT Lambda authorizer admits anonymous requests and verifies a token when one is sent, which a Cognito authorizer cannot do; ${JWT_PATH}`,
+              reason: needsToken(access)
+                ? `Authorized by the JWT Lambda authorizer: ${JWT_PATH}`
+                : `Signing in is optional here (guest carts, API.md): the optional JWT Lambda authorizer admits anonymous requests and verifies a token when one is sent, which a Cognito authorizer cannot do; ${JWT_PATH}`,
             },
           ]),
     );

@@ -22,7 +22,9 @@ import type { DomainSearchConfig, StageConfig } from '../config/stage-config.ts'
 import { type Acknowledgment, acknowledge, wildcardResourceFinding } from '../nag.ts';
 import { cartTables } from '../services/cart/cart-data.ts';
 import { catalogTables, PRODUCTS_INDEX_NAMES } from '../services/catalog/catalog-data.ts';
+import { checkoutQueues } from '../services/checkout/checkout-data.ts';
 import { inventoryTables } from '../services/inventory/inventory-data.ts';
+import { ORDERS_INDEX_NAMES, ordersTables } from '../services/orders/orders-data.ts';
 import { PAYMENTS_INDEX_NAMES, paymentTables } from '../services/payment/payment-data.ts';
 
 export interface StatefulStackProps extends StackProps {
@@ -56,6 +58,12 @@ export class StatefulStack extends Stack {
   readonly paymentsTable: dynamodb.Table;
   readonly paymentsIndexNames: readonly string[] = PAYMENTS_INDEX_NAMES;
   readonly paymentIdempotencyTable: dynamodb.Table;
+  readonly ordersTable: dynamodb.Table;
+  readonly ordersIndexNames: readonly string[] = ORDERS_INDEX_NAMES;
+  /** POST /checkout's Powertools idempotency records. */
+  readonly checkoutIdempotencyTable: dynamodb.Table;
+  /** Failed compensations of the checkout saga. */
+  readonly checkoutDlq: Queue;
   readonly bus: EventBus;
   readonly indexerDlq: Queue;
   /** Where every alarm of the stage notifies (stages with alarms only). */
@@ -80,6 +88,9 @@ export class StatefulStack extends Stack {
     ));
     ({ paymentsTable: this.paymentsTable, paymentIdempotencyTable: this.paymentIdempotencyTable } =
       paymentTables(this, config));
+    ({ ordersTable: this.ordersTable, checkoutIdempotencyTable: this.checkoutIdempotencyTable } =
+      ordersTables(this, config));
+    ({ checkoutDlq: this.checkoutDlq } = checkoutQueues(this, config));
 
     this.bus = new EventBus(this, 'Bus', { eventBusName: `${prefix}-bus` });
 
@@ -128,6 +139,7 @@ export class StatefulStack extends Stack {
     new CfnOutput(this, 'InventoryTableName', { value: this.inventoryTable.tableName });
     new CfnOutput(this, 'ReservationsTableName', { value: this.reservationsTable.tableName });
     new CfnOutput(this, 'PaymentsTableName', { value: this.paymentsTable.tableName });
+    new CfnOutput(this, 'OrdersTableName', { value: this.ordersTable.tableName });
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
     const [webClient] = this.userPoolClients;
     if (this.userPool && webClient) {

@@ -5,7 +5,7 @@
  * grows on demand; a function's concurrency (its invocations in flight) is capped by its reserved
  * concurrency, or else by a per-function limit, and Invoke throttles past it as the API does. A
  * timeout or a crash discards only the environment it happened in. Events are the shapes the AWS
- * services send.
+ * services send. Faults can be armed per function (armFault) to exercise a caller's failure paths.
  */
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
@@ -69,6 +69,31 @@ export interface InjectedServiceError {
   times?: number;
 }
 
+/**
+ * A failure to inject into a function's next invocations (see armFault). `error`: the handler
+ * does not run and the invocation fails as a function error (InjectedFault); `timeout`: it does
+ * not run and the invocation fails as a timeout once the function's timeout has passed;
+ * `crash-after-success`: it runs and succeeds, then its runtime crashes before answering
+ * (Runtime.ExitError), so the work is done but the caller sees a failure.
+ */
+export type FaultMode = 'error' | 'timeout' | 'crash-after-success';
+export const FAULT_MODES: readonly FaultMode[] = ['error', 'timeout', 'crash-after-success'];
+/** The most invocations one armFault may affect. */
+export const MAX_FAULT_COUNT = 100;
+
+export interface FaultSpec {
+  mode: FaultMode;
+  /** How many of the function's next invocations it affects, 1 to 100. Default 1. */
+  count?: number;
+}
+
+/** A fault still armed: `remaining` of its invocations are yet to come. */
+export interface ArmedFault {
+  function: string;
+  mode: FaultMode;
+  remaining: number;
+}
+
 export interface InvocationStats {
   /** Invocations that reached an environment (throttled and refused calls are not invocations). */
   count: number;
@@ -76,6 +101,8 @@ export interface InvocationStats {
   errors: number;
   /** Calls refused because the function was at its concurrency limit. */
   throttles: number;
+  /** Invocations an armed fault failed (counted in `errors` too). */
+  faults: number;
   /** Execution environments alive now. */
   environments: number;
   /** Module-init time of the latest cold start. */
@@ -93,6 +120,17 @@ const INIT_LIMIT_MS = 10_000;
 interface Injection {
   error: InvokeError;
   remaining: number;
+}
+
+interface Fault {
+  mode: FaultMode;
+  remaining: number;
+}
+
+/** A `timeout` fault waiting out the function's timeout (no environment involved). */
+interface Hanging {
+  timer: NodeJS.Timeout;
+  settle: (result: InvokeResult) => void;
 }
 
 interface Running {
@@ -140,6 +178,9 @@ export class LambdaRuntime {
   private readonly functions = new Map<string, FunctionDefinition>();
   private readonly pools = new Map<string, Pool>();
   private readonly injected = new Map<string, Injection[]>();
+  /** Armed faults per function name, in arming order. */
+  private readonly faults = new Map<string, Fault[]>();
+  private readonly hanging = new Set<Hanging>();
   private readonly logs = new Map<string, WriteStream>();
   private readonly concurrencyLimit: number;
   private readonly concurrentColdStarts: number;
@@ -159,7 +200,7 @@ export class LambdaRuntime {
   register(definition: FunctionDefinition): void {
     this.functions.set(definition.name, definition);
     this.functions.set(definition.arn, definition);
-    this.invocations.set(definition.name, { count: 0, errors: 0, throttles: 0, environments: 0 });
+    this.invocations.set(definition.name, { count: 0, errors: 0, throttles: 0, faults: 0, environments: 0 });
   }
 
   list(): FunctionDefinition[] {
@@ -191,6 +232,37 @@ export class LambdaRuntime {
     const queue = this.injected.get(fn.name) ?? [];
     queue.push({ error, remaining: failure.times ?? 1 });
     this.injected.set(fn.name, queue);
+  }
+
+  /**
+   * Arms a fault for the next `count` invocations of a function (see FaultMode). Faults of one
+   * function queue in arming order, each spent one invocation at a time; they apply to
+   * invocations only, after the Invoke API has admitted them (a throttled or refused call spends
+   * none), and after any injected service error.
+   */
+  armFault(nameOrArn: string, spec: FaultSpec): ArmedFault {
+    const fn = this.find(nameOrArn);
+    if (!fn) throw new Error(`armFault: no function ${nameOrArn}`);
+    if (!FAULT_MODES.includes(spec.mode)) throw new Error(`armFault: unknown mode ${String(spec.mode)}`);
+    const count = spec.count ?? 1;
+    if (!Number.isInteger(count) || count < 1 || count > MAX_FAULT_COUNT)
+      throw new RangeError(`armFault: count must be an integer from 1 to ${MAX_FAULT_COUNT}`);
+    const queue = this.faults.get(fn.name) ?? [];
+    queue.push({ mode: spec.mode, remaining: count });
+    this.faults.set(fn.name, queue);
+    return { function: fn.name, mode: spec.mode, remaining: count };
+  }
+
+  /** Drops every armed fault (invocations a fault already affects still end as it says). */
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  /** The faults still armed, per function in arming order. */
+  armedFaults(): ArmedFault[] {
+    return [...this.faults].flatMap(([name, queue]) =>
+      queue.map((fault) => ({ function: name, mode: fault.mode, remaining: fault.remaining })),
+    );
   }
 
   async invoke(nameOrArn: string, event: unknown): Promise<InvokeResult> {
@@ -229,6 +301,26 @@ export class LambdaRuntime {
         },
       };
     }
+    // An admitted call is an invocation: the next armed fault is spent on it.
+    const fault = this.takeFault(fn);
+    if (fault === 'error') {
+      stats.count++;
+      stats.errors++;
+      stats.faults++;
+      return {
+        ok: false,
+        kind: 'function',
+        error: {
+          errorType: 'InjectedFault',
+          errorMessage: `Fault injected into ${fn.name}: mode error (the handler did not run)`,
+        },
+      };
+    }
+    if (fault === 'timeout') {
+      stats.count++;
+      stats.faults++;
+      return this.hang(fn);
+    }
     pool.inFlight++;
     try {
       const environment =
@@ -236,14 +328,53 @@ export class LambdaRuntime {
         (await new Promise<Environment | undefined>((resolve) => pool.waiting.push(resolve)));
       if (!environment) return refused('ServiceException', 'The local Lambda runtime is stopped');
       stats.count++;
-      return await this.run(fn, environment, payload);
+      return await this.run(fn, environment, payload, fault === 'crash-after-success');
     } finally {
       pool.inFlight--;
     }
   }
 
-  /** Runs one invocation in an environment, from dispatch to its answer, timeout or crash. */
-  private run(fn: FunctionDefinition, environment: Environment, payload: string): Promise<InvokeResult> {
+  /**
+   * A `timeout` fault: the invocation fails as a real timeout does once the function's timeout
+   * has passed. Only a timer waits: no environment is held and no concurrency used, so other
+   * invocations of the function go on meanwhile.
+   */
+  private hang(fn: FunctionDefinition): Promise<InvokeResult> {
+    return new Promise((resolve) => {
+      const hanging: Hanging = {
+        settle: (result) => {
+          clearTimeout(hanging.timer);
+          this.hanging.delete(hanging);
+          if (!result.ok) this.stats(fn).errors++;
+          resolve(result);
+        },
+        timer: setTimeout(
+          () =>
+            hanging.settle({
+              ok: false,
+              kind: 'timeout',
+              error: {
+                errorType: 'Sandbox.Timedout',
+                errorMessage: `Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`,
+              },
+            }),
+          fn.timeoutSeconds * 1000,
+        ),
+      };
+      this.hanging.add(hanging);
+    });
+  }
+
+  /**
+   * Runs one invocation in an environment, from dispatch to its answer, timeout or crash. With
+   * `crashAfterSuccess` (a fault) a successful answer is replaced by the crash of the runtime.
+   */
+  private run(
+    fn: FunctionDefinition,
+    environment: Environment,
+    payload: string,
+    crashAfterSuccess = false,
+  ): Promise<InvokeResult> {
     const pool = this.pool(fn);
     const stats = this.stats(fn);
     const requestId = randomUUID();
@@ -251,10 +382,24 @@ export class LambdaRuntime {
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       let invoking = false;
-      const settle = (result: InvokeResult) => {
+      const settle = (answer: InvokeResult) => {
         if (environment.running?.requestId !== requestId) return;
         clearTimeout(timer);
         environment.running = undefined;
+        let result = answer;
+        if (crashAfterSuccess && result.ok && !environment.gone) {
+          // Discarded before it could rejoin the idle pool: a crashed process is not reused.
+          this.discard(fn, environment);
+          stats.faults++;
+          result = {
+            ok: false,
+            kind: 'function',
+            error: {
+              errorType: 'Runtime.ExitError',
+              errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: exit status 1 (fault injected into ${fn.name}: mode crash-after-success, after the handler succeeded)`,
+            },
+          };
+        }
         if (!result.ok) stats.errors++;
         if (!environment.gone) pool.idle.push(environment);
         this.serveWaiting(fn);
@@ -312,6 +457,15 @@ export class LambdaRuntime {
     if (!queue || !next) return undefined;
     if (--next.remaining <= 0) queue.shift();
     return { ...next.error };
+  }
+
+  private takeFault(fn: FunctionDefinition): FaultMode | undefined {
+    const queue = this.faults.get(fn.name);
+    const next = queue?.[0];
+    if (!queue || !next) return undefined;
+    if (--next.remaining <= 0) queue.shift();
+    if (queue.length === 0) this.faults.delete(fn.name);
+    return next.mode;
   }
 
   private spawn(fn: FunctionDefinition): Environment {
@@ -421,7 +575,7 @@ export class LambdaRuntime {
   private stats(fn: FunctionDefinition): InvocationStats {
     let stats = this.invocations.get(fn.name);
     if (!stats) {
-      stats = { count: 0, errors: 0, throttles: 0, environments: 0 };
+      stats = { count: 0, errors: 0, throttles: 0, faults: 0, environments: 0 };
       this.invocations.set(fn.name, stats);
     }
     return stats;
@@ -440,6 +594,17 @@ export class LambdaRuntime {
     this.stopped = true;
     const pools = [...this.pools.values()];
     for (const pool of pools) for (const resolve of pool.waiting.splice(0)) resolve(undefined);
+    // Fault timeouts still waiting end as the invocations in flight do: their runtime went away.
+    for (const hanging of [...this.hanging]) {
+      hanging.settle({
+        ok: false,
+        kind: 'function',
+        error: {
+          errorType: 'Runtime.ExitError',
+          errorMessage: 'Error: Runtime exited without providing a reason (the local Lambda runtime stopped)',
+        },
+      });
+    }
     // Invocations still in flight end as Runtime.ExitError when their worker exits.
     await Promise.all(pools.flatMap((pool) => [...pool.all].map((e) => e.worker.terminate())));
     for (const stream of this.logs.values()) stream.end();

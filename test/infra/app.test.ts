@@ -84,12 +84,20 @@ describe.each(['local', 'staging', 'prod'] as const)('the app, stage %s', (stage
     const devRoutes = [...apiRoutes(s).keys()].filter((r) => r.includes(' /dev'));
     if (stage === 'local') {
       expect(devRoutes.sort()).toEqual(
-        ['POST /dev/token', 'OPTIONS /dev/token', 'GET /dev/psp/charges', 'OPTIONS /dev/psp/charges'].sort(),
+        [
+          'POST /dev/token',
+          'OPTIONS /dev/token',
+          'GET /dev/psp/charges',
+          'OPTIONS /dev/psp/charges',
+          'POST /dev/faults',
+          'DELETE /dev/faults',
+          'OPTIONS /dev/faults',
+        ].sort(),
       );
     } else {
       expect(devRoutes).toEqual([]);
       expect(JSON.stringify(s.templates)).not.toMatch(
-        /dev\/token|DevToken|DEV_ISSUER_PRIVATE_JWK|dev\/psp|DevPspCharges/,
+        /dev\/token|DevToken|DEV_ISSUER_PRIVATE_JWK|dev\/psp|DevPspCharges|dev\/faults|DevFaults|LOCAL_CONTROL_URL/,
       );
     }
   });

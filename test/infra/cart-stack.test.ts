@@ -1,6 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CartStack, cart } from '../../lib/services/cart/cart-stack.ts';
-import { type AloneStack, routesOf, STUB_PLATFORM_IDS, statementsOf, synthAlone } from './support/alone.ts';
+import {
+  type AloneStack,
+  envOf,
+  functionsById,
+  routesOf,
+  STUB_PLATFORM_IDS,
+  statementsOf,
+  synthAlone,
+} from './support/alone.ts';
 
 describe.each(['staging', 'prod'] as const)('cart stack alone, stage %s', (stage) => {
   let s: AloneStack<CartStack>;
@@ -52,6 +60,18 @@ describe.each(['staging', 'prod'] as const)('cart stack alone, stage %s', (stage
       carts: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem'],
       products: [],
     });
+    expect(grants('ClearCart')).toEqual({
+      carts: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      products: [],
+    });
+  });
+
+  it('deploys ClearCart as a saga step: no route, a 10 s timeout, the carts table only', () => {
+    const clear = functionsById(s.json).get('ClearCart');
+    expect(clear).toMatchObject({ FunctionName: `store-${stage}-clear-cart`, Timeout: 10 });
+    expect(Object.keys(envOf(clear))).toContain('CARTS_TABLE');
+    expect(envOf(clear)).not.toHaveProperty('PRODUCTS_TABLE');
+    expect(cart.routes.some((route) => route.fn === 'ClearCart')).toBe(false);
   });
 
   it('puts every cart route behind the optional authorizer', () => {

@@ -60,6 +60,38 @@ describe('dev stack alone', () => {
     expect(s.nag).toEqual([]);
   });
 
+  it('serves POST and DELETE /dev/faults to admins from DevFaults, which needs no AWS access', () => {
+    const s = synthAlone('local', ({ app, config, platform, issuer, stateful }) => {
+      return new DevStack(app, 'Dev', {
+        config,
+        platform,
+        issuer,
+        jwtIssuer: LOCAL_JWT_ISSUER,
+        jwtAudience: LOCAL_JWT_AUDIENCE,
+        paymentsTable: stateful.paymentsTable,
+        paymentsIndexNames: stateful.paymentsIndexNames,
+      });
+    });
+    const routes = routesOf(s.json);
+    expect([...routes.keys()].filter((r) => r.endsWith(' /dev/faults')).sort()).toEqual([
+      'DELETE /dev/faults',
+      'OPTIONS /dev/faults',
+      'POST /dev/faults',
+    ]);
+    for (const route of ['POST /dev/faults', 'DELETE /dev/faults']) {
+      expect(routes.get(route), route).toMatchObject({
+        AuthorizationType: 'CUSTOM',
+        AuthorizerId: STUB_PLATFORM_IDS.tokenAuthorizerId,
+      });
+    }
+    // It only calls the local cloud's control endpoint, whose URL the local cloud sets.
+    expect(
+      actionsOf(s.json, 'DevFaults').filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:')),
+    ).toEqual([]);
+    expect(envOf(functionsById(s.json).get('DevFaults'))).not.toHaveProperty('LOCAL_CONTROL_URL');
+    expect(s.nag).toEqual([]);
+  });
+
   it.each(['staging', 'prod'] as const)('refuses to exist in stage %s', (stage) => {
     expect(() =>
       synthAlone(stage, ({ app, config, platform, issuer, stateful }) => {

@@ -74,10 +74,44 @@ describe.each(['staging', 'prod'] as const)('inventory stack alone, stage %s', (
       reservations: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       heldIndex: ['dynamodb:Query'],
     });
-    // Never a scan, a delete, or a batch write, anywhere.
+    // The saga's steps: TransactWriteItems is authorized per item, so no transaction action.
+    expect(grants('ReserveInventory')).toEqual({
+      inventory: ['dynamodb:UpdateItem'],
+      reservations: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      heldIndex: [],
+    });
+    for (const id of ['CommitReservation', 'ReleaseInventory']) {
+      expect(grants(id), id).toEqual({
+        inventory: ['dynamodb:UpdateItem'],
+        reservations: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        heldIndex: [],
+      });
+    }
+    // Never a scan, a delete, or a batch write, anywhere; a put only where a reservation is made.
+    const others = Object.keys(inventory.functions).filter((id) => id !== 'ReserveInventory');
     const all = JSON.stringify(Object.keys(inventory.functions).map((id) => statementsOf(s.json, id)));
-    for (const action of ['Scan', 'DeleteItem', 'BatchWriteItem', 'PutItem', '*']) {
+    for (const action of ['Scan', 'DeleteItem', 'BatchWriteItem', 'ConditionCheckItem', '*']) {
       expect(all).not.toContain(`"dynamodb:${action}"`);
+    }
+    expect(JSON.stringify(others.map((id) => statementsOf(s.json, id)))).not.toContain('"dynamodb:PutItem"');
+  });
+
+  it('deploys the saga steps with both table names, the hold length on the reserve step only, 10 s each', () => {
+    const fns = functionsById(s.json);
+    for (const id of ['ReserveInventory', 'CommitReservation', 'ReleaseInventory']) {
+      expect(fns.get(id), id).toMatchObject({ Timeout: 10 });
+      expect(envOf(fns.get(id)), id).toMatchObject({
+        INVENTORY_TABLE: expect.anything(),
+        RESERVATIONS_TABLE: expect.anything(),
+        POWERTOOLS_SERVICE_NAME: 'inventory',
+      });
+    }
+    expect(fns.get('ReserveInventory')?.FunctionName).toBe(`store-${stage}-reserve-inventory`);
+    expect(fns.get('CommitReservation')?.FunctionName).toBe(`store-${stage}-commit-reservation`);
+    expect(fns.get('ReleaseInventory')?.FunctionName).toBe(`store-${stage}-release-inventory`);
+    expect(envOf(fns.get('ReserveInventory')).RESERVATION_TTL_SECONDS).toBe('900');
+    for (const id of ['CommitReservation', 'ReleaseInventory', 'ReapReservations']) {
+      expect(Object.keys(envOf(fns.get(id))), id).not.toContain('RESERVATION_TTL_SECONDS');
     }
   });
 

@@ -50,15 +50,19 @@ describe.each(['staging', 'prod'] as const)('payment stack alone, stage %s', (st
 
   it('grants each step exactly its item actions on the ledger and on the idempotency records', () => {
     expect(grants('AuthorizePayment')).toEqual({ ledger: ['dynamodb:PutItem'], records });
-    for (const id of ['CapturePayment', 'VoidPayment', 'RefundPayment']) {
+    // ReversePayment finds the order's authorization by its charge id: no Query on the by-order index.
+    for (const id of ['CapturePayment', 'VoidPayment', 'RefundPayment', 'ReversePayment']) {
       expect(grants(id), id).toEqual({ ledger: ['dynamodb:GetItem', 'dynamodb:PutItem'], records });
     }
   });
 
-  it('deploys the four steps as functions with both table names and no route', () => {
+  it('deploys the five steps as functions with both table names, 10 s each, and no route', () => {
     const fns = functionsById(s.json);
     expect([...fns.keys()].sort()).toEqual(Object.keys(payment.functions).sort());
+    expect([...fns.keys()]).toContain('ReversePayment');
+    expect(fns.get('ReversePayment')?.FunctionName).toBe(`store-${stage}-reverse-payment`);
     for (const [id, fn] of fns) {
+      expect(fn, id).toMatchObject({ Timeout: 10 });
       expect(envOf(fn), id).toMatchObject({
         PAYMENTS_TABLE: expect.anything(),
         PAYMENT_IDEMPOTENCY_TABLE: expect.anything(),

@@ -222,7 +222,14 @@ describe.each(['staging', 'prod'] as const)('stateful stack, stage %s', (stage) 
       Object.values(t.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm'),
     );
     expect(alarms.map((a) => String(a.Properties?.AlarmName)).sort()).toEqual(
-      ['api-5xx', 'indexer-dlq-not-empty', 'indexer-lagging', 'jwks-unreachable'].map(
+      [
+        'api-5xx',
+        'checkout-dlq-not-empty',
+        'checkout-executions-failed',
+        'indexer-dlq-not-empty',
+        'indexer-lagging',
+        'jwks-unreachable',
+      ].map(
         (n) => `store-${stage}-${n}`,
       ),
     );

@@ -4,7 +4,8 @@
  * UpdateItem, `qty.<sku> = if_not_exists(qty.<sku>, 0) + n`, whatever the line's state, and two
  * adds at once both count. The condition expression carries every rule of `decide`; when it fails
  * the old item comes back with the error (ReturnValuesOnConditionCheckFailure), and `decide` on it
- * names the rule, so a rejected write costs no extra read.
+ * names the rule, so a rejected write costs no extra read. The checkout saga's clear is read, then
+ * one UpdateItem conditional on the version read (`clearUpdateFor`), since it depends on the lines.
  */
 import { createRequire } from 'node:module';
 import type * as LibModule from '@aws-sdk/lib-dynamodb';
@@ -57,6 +58,8 @@ export function toCartItem(cart: Cart): Item {
   // Absent, not null: conditions test attribute_not_exists(ownerId), and TTL reads expiresAt.
   if (cart.ownerId !== undefined) item.ownerId = cart.ownerId;
   if (cart.expiresAt !== undefined) item.expiresAt = cart.expiresAt;
+  // Kept through every Put (a merge into this cart), or a retried clear would subtract again.
+  if (cart.clearedOrders?.length) item.clearedOrders = cart.clearedOrders;
   return item;
 }
 
@@ -78,6 +81,7 @@ export function fromCartItem(item: Item): Cart {
   };
   if (typeof item.ownerId === 'string') cart.ownerId = item.ownerId;
   if (item.expiresAt !== undefined) cart.expiresAt = Number(item.expiresAt);
+  if (Array.isArray(item.clearedOrders)) cart.clearedOrders = item.clearedOrders.map(String);
   return cart;
 }
 
@@ -167,6 +171,46 @@ export function updateFor(request: CartWrite, tableName: string) {
     ExpressionAttributeValues: x.values,
     ReturnValues: 'ALL_NEW' as const,
     ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+  };
+}
+
+/**
+ * The UpdateItem that turns `previous` (the cart as read) into `next` (`clearPurchased`): only the
+ * purchased lines change, conditional on the version and owner read, so any write in between fails it.
+ */
+export function clearUpdateFor(previous: Cart, next: Cart, tableName: string) {
+  const x = new Expression();
+  const version = x.name('version');
+  const owner = x.name('ownerId');
+  const sets = [
+    `${version} = ${x.value(next.version)}`,
+    `${x.name('updatedAt')} = ${x.value(next.updatedAt)}`,
+    // The whole list: the version condition makes replacing it as safe as appending to it.
+    `${x.name('clearedOrders')} = ${x.value(next.clearedOrders ?? [])}`,
+  ];
+  const removes: string[] = [];
+  const left = new Map(next.lines.map((line) => [line.sku, line.quantity]));
+  for (const line of previous.lines) {
+    const quantity = left.get(line.sku);
+    // Placeholders only for lines that change: DynamoDB refuses names an expression leaves unused.
+    const path = (map: string) => `${x.name(map)}.${x.name(line.sku)}`;
+    if (quantity === undefined) removes.push(path('qty'), path('lines'));
+    else if (quantity !== line.quantity) sets.push(`${path('qty')} = ${x.value(quantity)}`);
+  }
+  // `version = :read` also fails on a cart deleted meanwhile, so the update never recreates one.
+  const conditions = [
+    `${version} = ${x.value(previous.version)}`,
+    previous.ownerId === undefined
+      ? `attribute_not_exists(${owner})`
+      : `${owner} = ${x.value(previous.ownerId)}`,
+  ];
+  return {
+    TableName: tableName,
+    Key: cartKey(previous.cartId),
+    UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+    ConditionExpression: conditions.join(' AND '),
+    ExpressionAttributeNames: x.names,
+    ExpressionAttributeValues: x.values,
   };
 }
 
@@ -269,6 +313,17 @@ export class DynamoDbCartRepository implements CartRepository {
     } catch (error) {
       // A condition failed or another transaction held an item: the caller reads again and retries.
       if (errorName(error) === 'TransactionCanceledException') return false;
+      throw error;
+    }
+  }
+
+  async saveClear(previous: Cart, next: Cart): Promise<boolean> {
+    try {
+      await this.db.send(new UpdateCommand(clearUpdateFor(previous, next, this.tableName)));
+      return true;
+    } catch (error) {
+      // The cart changed or went since it was read: the caller reads again and decides anew.
+      if (errorName(error) === 'ConditionalCheckFailedException') return false;
       throw error;
     }
   }

@@ -35,6 +35,11 @@ export interface Cart {
   updatedAt: string;
   /** Guest carts only: epoch seconds after which the cart is gone (the table's TTL attribute). */
   expiresAt?: number;
+  /**
+   * Orders whose purchased lines the checkout saga took out (`clear-purchased.ts`), oldest first,
+   * at most MAX_CLEARED_ORDERS: a retried clear finds its order here and changes nothing.
+   */
+  clearedOrders?: string[];
 }
 
 /**

@@ -1,4 +1,10 @@
-import { ConflictError, NotFoundError, PreconditionFailedError, UnprocessableError } from '#shared/errors.ts';
+import {
+  ConflictError,
+  type FieldError,
+  NotFoundError,
+  PreconditionFailedError,
+  UnprocessableError,
+} from '#shared/errors.ts';
 import { MAX_LINES, MAX_QUANTITY } from './cart.ts';
 
 /** Unknown, expired, or someone else's cart: the same answer for all three, so nothing leaks. */
@@ -50,4 +56,32 @@ export class CartBusyError extends ConflictError {
   constructor(cartId: string) {
     super(`Cart ${cartId} was changed by other requests at the same time; retry.`);
   }
+}
+
+/**
+ * Failures of a checkout saga step (ClearCart). The state machine sees only the error's name
+ * (Lambda's `errorType`), so each has a short stable one for a Retry or Catch to match, and
+ * `retryable` says whether a retry can cure it.
+ */
+export abstract class CartStepError extends Error {
+  abstract override readonly name: string;
+  abstract readonly retryable: boolean;
+}
+
+/** The step was started with input outside its schema: a bug in the state machine, never retried. */
+export class InvalidStepInputError extends CartStepError {
+  readonly name = 'InvalidStepInput';
+  readonly retryable = false;
+  constructor(
+    step: string,
+    readonly issues: FieldError[],
+  ) {
+    super(`${step}: invalid input (${issues.map((i) => `${i.path || 'input'}: ${i.message}`).join('; ')}).`);
+  }
+}
+
+/** `CartBusyError` of a step: other writes kept winning the cart's version; retry the step. */
+export class CartBusyStepError extends CartStepError {
+  readonly name = 'CartBusy';
+  readonly retryable = true;
 }

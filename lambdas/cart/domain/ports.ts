@@ -24,6 +24,11 @@ export interface CartRepository {
     previousVersion: number | undefined,
     guest: { cartId: string; version: number },
   ): Promise<boolean>;
+  /**
+   * Stores `next`, the checkout saga's clear of `previous` (the cart as read): only if the cart is
+   * still at `previous.version` with the same owner. False when it changed meanwhile or is gone.
+   */
+  saveClear(previous: Cart, next: Cart): Promise<boolean>;
 }
 
 /** Current names and prices: the catalog's read module (`#catalog/client.ts`). Unknown SKUs are absent. */

@@ -1,7 +1,8 @@
 /**
  * Cart use cases: orchestration over the repository and the catalog, no AWS, no HTTP. DynamoDB
  * round trips in the common case: a read 2 (cart + catalog), an add 2 (catalog + one UpdateItem),
- * a quantity change or removal 1, a merge 2 (one BatchGetItem + one TransactWriteItems).
+ * a quantity change or removal 1, a merge 2 (one BatchGetItem + one TransactWriteItems), the
+ * saga's clear 2 (GetItem + one UpdateItem; a repeat or a gone cart 1).
  */
 import { UnauthorizedError } from '#shared/errors.ts';
 import {
@@ -17,6 +18,7 @@ import {
   newGuestCartId,
   userCartId,
 } from './cart.ts';
+import { clearPurchased, mayClear, type PurchasedLine } from './clear-purchased.ts';
 import {
   CartBusyError,
   CartNotFoundError,
@@ -25,6 +27,7 @@ import {
   VersionMismatchError,
 } from './errors.ts';
 import type { CartRepository, Catalog } from './ports.ts';
+import type { ClearCartInput } from './steps.ts';
 import { type CartView, type CurrentSku, viewCart } from './view.ts';
 import type { CartAccess, LineChange } from './writes.ts';
 
@@ -46,6 +49,7 @@ export interface WriteOptions {
 }
 
 const MERGE_ATTEMPTS = 3;
+const CLEAR_ATTEMPTS = 3;
 
 const clock = (deps: CartDeps) => (deps.now ?? (() => new Date()))();
 
@@ -221,4 +225,38 @@ export async function mergeGuestCart(
     }
   }
   throw new CartBusyError(userId);
+}
+
+export interface ClearCartResult {
+  orderId: string;
+  cartId: string;
+  outcome: 'cleared' | 'already-cleared' | 'nothing-to-clear';
+  /** What this run took out of the cart; empty unless `cleared`. */
+  removed: PurchasedLine[];
+}
+
+/**
+ * ClearCart (checkout saga, after the order is confirmed): takes the order's purchased lines out
+ * of its cart, once per order. Read, decide, then one write conditional on the version read, so
+ * a concurrent cart write is never lost: a lost race reads again (3 attempts, then CartBusy). A
+ * cart that is gone, expired, or not `userId`'s has nothing to clear: the order stands regardless.
+ */
+export async function clearCart(deps: CartDeps, input: ClearCartInput): Promise<ClearCartResult> {
+  const { orderId, cartId, userId } = input;
+  const answer = (outcome: ClearCartResult['outcome'], removed: PurchasedLine[] = []): ClearCartResult => ({
+    orderId,
+    cartId,
+    outcome,
+    removed,
+  });
+  if (!mayAddress(cartId, userId)) return answer('nothing-to-clear');
+  for (let attempt = 0; attempt < CLEAR_ATTEMPTS; attempt++) {
+    const now = clock(deps);
+    const cart = await deps.carts.get(cartId);
+    if (!cart || !mayClear(cart, userId, now)) return answer('nothing-to-clear');
+    const decision = clearPurchased(cart, input.lines, orderId, now);
+    if (decision.kind === 'already-cleared') return answer('already-cleared');
+    if (await deps.carts.saveClear(cart, decision.next)) return answer('cleared', decision.removed);
+  }
+  throw new CartBusyError(cartId);
 }

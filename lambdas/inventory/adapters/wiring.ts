@@ -1,7 +1,7 @@
 /**
  * Composition root for the inventory functions: config validated and clients made once per
  * container. The admin routes touch stock only, so RESERVATIONS_TABLE is set for the functions
- * that hold or settle reservations (the reaper) and absent elsewhere.
+ * that hold or settle reservations (the reaper and the saga steps) and absent elsewhere.
  */
 import * as z from 'zod';
 import { loadEnv, required } from '#shared/config.ts';

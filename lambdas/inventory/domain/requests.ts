@@ -24,15 +24,30 @@ export const OrderIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,128}$/, 'Order id: 1-128 of A-Z, a-z, 0-9, "-", "_".');
 
+const reservationLine = { sku: SkuSchema, quantity: z.int().min(1).max(MAX_RECEIVE_QUANTITY) };
+const reservationLines = <L extends z.ZodType>(line: L) => z.array(line).min(1).max(MAX_RESERVATION_LINES);
+
+/** Seconds a hold lasts before the reaper may release it. */
+export const HoldSecondsSchema = z.int().min(1).max(MAX_HOLD_SECONDS);
+
 export const ReserveRequestSchema = z.strictObject({
   orderId: OrderIdSchema,
-  lines: z
-    .array(z.strictObject({ sku: SkuSchema, quantity: z.int().min(1).max(MAX_RECEIVE_QUANTITY) }))
-    .min(1)
-    .max(MAX_RESERVATION_LINES),
-  /** Seconds the hold lasts before the reaper may release it. */
-  ttlSeconds: z.int().min(1).max(MAX_HOLD_SECONDS),
+  lines: reservationLines(z.strictObject(reservationLine)),
+  ttlSeconds: HoldSecondsSchema,
 });
+
+/**
+ * The saga steps' inputs. The state machine passes the order's own lines (productId, unitPrice
+ * and whatever else the order carries) and more state than a step reads, so unknown keys are
+ * dropped, not refused; the hold's length is the function's configuration, not the input's.
+ */
+export const ReserveStepInputSchema = z.object({
+  orderId: OrderIdSchema,
+  lines: reservationLines(z.object(reservationLine)),
+});
+export const OrderStepInputSchema = z.object({ orderId: OrderIdSchema });
 
 export type ReceiveStock = z.output<typeof ReceiveStockSchema>;
 export type ReserveRequest = z.output<typeof ReserveRequestSchema>;
+export type ReserveStepInput = z.output<typeof ReserveStepInputSchema>;
+export type OrderStepInput = z.output<typeof OrderStepInputSchema>;

@@ -19,8 +19,10 @@ import {
 import type {
   Authorization,
   AuthorizeRequest,
+  ChargeRecord,
   ChargeState,
   ChargeStatus,
+  KeyedOperation,
   Money,
 } from '../domain/provider.ts';
 
@@ -84,6 +86,21 @@ export function fingerprint(request: Record<string, unknown>): string {
 export function stateOf(charge: LedgerCharge): ChargeState {
   const { chargeId, status, amount, currency, capturedAmount, refundedAmount } = charge;
   return { chargeId, status, amount, currency, capturedAmount, refundedAmount };
+}
+
+/** The charge as the provider reports it back, each keyed operation with the amount it moved. */
+export function recordOf(charge: LedgerCharge): ChargeRecord {
+  const operations: Record<string, KeyedOperation> = {};
+  for (const [key, { request, result }] of Object.entries(charge.operations)) {
+    // The fingerprint `decide` made of the request: [['amount', n | null], ['currency', ...], ['kind', ...]].
+    const { kind, amount } = Object.fromEntries(JSON.parse(request) as [string, unknown][]) as {
+      kind: KeyedOperation['kind'];
+      amount?: number | null;
+    };
+    // A void moves what was authorized.
+    operations[key] = { kind, amount: amount ?? result.amount };
+  }
+  return { ...stateOf(charge), reference: charge.orderId, operations };
 }
 
 /** The charge an authorization creates: AUTHORIZED or DECLINED, by token. */

@@ -9,16 +9,20 @@ import { ChargeNotFoundError, ProviderUnavailableError } from '../domain/errors.
 import type {
   Authorization,
   AuthorizeRequest,
+  ChargeLookup,
+  ChargeRecord,
   ChargeState,
   Money,
   PaymentProvider,
 } from '../domain/provider.ts';
 import {
+  chargeIdFor,
   decide,
   type LedgerCharge,
   newCharge,
   type Operation,
   PROCESSING_ERROR_TOKEN,
+  recordOf,
   replayAuthorization,
 } from './sandbox-ledger.ts';
 
@@ -38,7 +42,7 @@ export interface LedgerStore {
 /** Lost races in a row before the caller is told to retry later. */
 const MAX_ATTEMPTS = 8;
 
-export class SandboxProvider implements PaymentProvider {
+export class SandboxProvider implements PaymentProvider, ChargeLookup {
   constructor(
     private readonly store: LedgerStore,
     private readonly now: () => Date = () => new Date(),
@@ -63,6 +67,17 @@ export class SandboxProvider implements PaymentProvider {
 
   refund(chargeId: string, money: Money, idempotencyKey: string): Promise<ChargeState> {
     return this.operate(chargeId, { kind: 'refund', money }, idempotencyKey);
+  }
+
+  async charge(chargeId: string): Promise<ChargeRecord | undefined> {
+    const charge = await this.store.get(chargeId);
+    return charge && recordOf(charge);
+  }
+
+  /** One GetItem: the key determines the charge id, and unlike the by-order index the read is consistent. */
+  async chargeAuthorizedWith(idempotencyKey: string): Promise<ChargeRecord | undefined> {
+    const charge = await this.store.get(chargeIdFor(idempotencyKey));
+    return charge?.authorizeKey === idempotencyKey ? recordOf(charge) : undefined;
   }
 
   private async operate(chargeId: string, operation: Operation, key: string): Promise<ChargeState> {

@@ -8,13 +8,13 @@ import * as z from 'zod';
 import { loadEnv, required } from '#shared/config.ts';
 import { documentClient } from '#shared/dynamodb.ts';
 import { dynamoDbClient } from '#shared/dynamodb-client.ts';
-import type { PaymentDeps } from '../domain/use-cases.ts';
+import type { ReversalDeps } from '../domain/use-cases.ts';
 import { DynamoDbLedgerStore } from './dynamodb-ledger-store.ts';
 import { SandboxProvider } from './sandbox-provider.ts';
 
 const env = loadEnv(z.object({ PAYMENTS_TABLE: required(), PAYMENT_IDEMPOTENCY_TABLE: required() }));
 
-export const deps: PaymentDeps = {
+export const deps: ReversalDeps = {
   provider: new SandboxProvider(new DynamoDbLedgerStore(documentClient(), env.PAYMENTS_TABLE)),
 };
 

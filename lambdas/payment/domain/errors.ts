@@ -41,8 +41,11 @@ export class IdempotencyKeyReusedError extends PaymentError {
 export class ChargeNotFoundError extends PaymentError {
   readonly name = 'ChargeNotFound';
   readonly retryable = false;
-  constructor(readonly chargeId: string) {
-    super(`No charge ${chargeId}.`);
+  constructor(
+    readonly chargeId: string,
+    orderId?: string,
+  ) {
+    super(orderId === undefined ? `No charge ${chargeId}.` : `No charge ${chargeId} of order ${orderId}.`);
   }
 }
 

@@ -43,3 +43,28 @@ export interface PaymentProvider {
   /** Returns part or all of what was captured; the refunds of a charge never exceed its capture. */
   refund(chargeId: string, money: Money, idempotencyKey: string): Promise<ChargeState>;
 }
+
+/** What an operation made under one idempotency key did to a charge. */
+export interface KeyedOperation {
+  kind: 'capture' | 'void' | 'refund';
+  /** Minor units it moved: what it captured or refunded, or for a void what it released. */
+  amount: number;
+}
+
+/** A charge as the provider's records show it, with every capture, void and refund by its key. */
+export interface ChargeRecord extends ChargeState {
+  /** The merchant's reference the charge was authorized with: the order id. */
+  reference: string;
+  operations: Record<string, KeyedOperation>;
+}
+
+/**
+ * Reading charges back: what a compensation needs to learn what money moved, and whether it
+ * already moved it back itself. Reads are strongly consistent.
+ */
+export interface ChargeLookup {
+  /** Undefined when the provider has no charge of that id. */
+  charge(chargeId: string): Promise<ChargeRecord | undefined>;
+  /** The charge the authorization made with `idempotencyKey` created; undefined if none reached the provider. */
+  chargeAuthorizedWith(idempotencyKey: string): Promise<ChargeRecord | undefined>;
+}

@@ -6,7 +6,13 @@
  */
 import * as z from 'zod';
 
-export const PAYMENT_STEPS = ['AuthorizePayment', 'CapturePayment', 'VoidPayment', 'RefundPayment'] as const;
+export const PAYMENT_STEPS = [
+  'AuthorizePayment',
+  'CapturePayment',
+  'VoidPayment',
+  'RefundPayment',
+  'ReversePayment',
+] as const;
 export type PaymentStep = (typeof PAYMENT_STEPS)[number];
 
 const OrderIdSchema = z
@@ -54,7 +60,17 @@ export const RefundPaymentInputSchema = z.object({
     .default('compensation'),
 });
 
+/**
+ * `{ orderId, chargeId? }`: the compensation for wherever the saga failed. Without a charge id it
+ * undoes the order's authorization (the charge AuthorizePayment's key created), if there is one.
+ */
+export const ReversePaymentInputSchema = z.object({
+  orderId: OrderIdSchema,
+  chargeId: ChargeIdSchema.optional(),
+});
+
 export type AuthorizePaymentInput = z.output<typeof AuthorizePaymentInputSchema>;
 export type CapturePaymentInput = z.output<typeof CapturePaymentInputSchema>;
 export type VoidPaymentInput = z.output<typeof VoidPaymentInputSchema>;
 export type RefundPaymentInput = z.output<typeof RefundPaymentInputSchema>;
+export type ReversePaymentInput = z.output<typeof ReversePaymentInputSchema>;

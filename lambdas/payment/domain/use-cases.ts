@@ -3,18 +3,29 @@
  * idempotency key derived from the order and the step, so however often a step runs for an order
  * (retries, a crash after the provider answered), the provider applies it once.
  */
-import { InvalidChargeStateError, PaymentDeclinedError } from './errors.ts';
-import type { ChargeStatus, PaymentProvider } from './provider.ts';
+import {
+  AmountRefusedError,
+  ChargeNotFoundError,
+  InvalidChargeStateError,
+  PaymentDeclinedError,
+} from './errors.ts';
+import type { ChargeLookup, ChargeRecord, ChargeState, ChargeStatus, PaymentProvider } from './provider.ts';
 import type {
   AuthorizePaymentInput,
   CapturePaymentInput,
   PaymentStep,
   RefundPaymentInput,
+  ReversePaymentInput,
   VoidPaymentInput,
 } from './steps.ts';
 
 export interface PaymentDeps {
   provider: PaymentProvider;
+}
+
+/** ReversePayment also reads the charge back, to learn what money moved. */
+export interface ReversalDeps extends PaymentDeps {
+  provider: PaymentProvider & ChargeLookup;
 }
 
 /** The provider idempotency key of a step of an order: `order:<orderId>:<step>[:<part>]`. */
@@ -118,4 +129,80 @@ export async function refundPayment(
     refundedAmount: charge.refundedAmount,
     currency,
   };
+}
+
+export interface ReversePaymentOutput {
+  orderId: string;
+  chargeId?: string;
+  status: 'VOIDED' | 'REFUNDED' | 'NOTHING_TO_REVERSE';
+  /** Minor units this reversal voided or refunded; 0 when there was nothing to undo. */
+  amount: number;
+  /** With a charge only, as is `chargeStatus`: the charge's status once reversed. */
+  currency?: string;
+  chargeStatus?: ChargeStatus;
+}
+
+/** The charge can change between the read and the operation (a capture or refund landing meanwhile). */
+const REVERSE_ROUNDS = 3;
+
+/**
+ * A compensation that undoes whatever money moved for the order: an authorization is voided, a
+ * capture refunded of what is left of it (after any partial refunds). A declined, voided or fully
+ * refunded charge, or none at all, is nothing to do. Safe to repeat: the provider keys are the
+ * order's, so a rerun that finds its own void or refund on the charge answers what it did, and
+ * concurrent runs that both act are applied once by the provider.
+ */
+export async function reversePayment(
+  deps: ReversalDeps,
+  input: ReversePaymentInput,
+): Promise<ReversePaymentOutput> {
+  const { orderId } = input;
+  const voidKey = providerKey(orderId, 'ReversePayment', 'void');
+  const refundKey = providerKey(orderId, 'ReversePayment', 'compensation');
+  let changed: unknown;
+  for (let round = 0; round < REVERSE_ROUNDS; round++) {
+    const charge = await chargeToReverse(deps, input);
+    if (!charge) return { orderId, status: 'NOTHING_TO_REVERSE', amount: 0 };
+    const answer = (status: ReversePaymentOutput['status'], amount: number, after: ChargeState) => ({
+      orderId,
+      chargeId: charge.chargeId,
+      status,
+      amount,
+      currency: charge.currency,
+      chargeStatus: after.status,
+    });
+    // A run that already acted (a rerun after a crash, or past the step's record) answers what it did.
+    const voided = charge.operations[voidKey];
+    if (voided) return answer('VOIDED', voided.amount, charge);
+    const refunded = charge.operations[refundKey];
+    if (refunded) return answer('REFUNDED', refunded.amount, charge);
+    try {
+      if (charge.status === 'AUTHORIZED') {
+        return answer('VOIDED', charge.amount, await deps.provider.void(charge.chargeId, voidKey));
+      }
+      if (charge.status === 'CAPTURED') {
+        const left = { amount: charge.capturedAmount - charge.refundedAmount, currency: charge.currency };
+        return answer('REFUNDED', left.amount, await deps.provider.refund(charge.chargeId, left, refundKey));
+      }
+      return answer('NOTHING_TO_REVERSE', 0, charge);
+    } catch (error) {
+      // Refused for the state read: the charge moved meanwhile, so read it again and decide.
+      if (!(error instanceof InvalidChargeStateError || error instanceof AmountRefusedError)) throw error;
+      changed = error;
+    }
+  }
+  throw changed;
+}
+
+async function chargeToReverse(
+  deps: ReversalDeps,
+  { orderId, chargeId }: ReversePaymentInput,
+): Promise<ChargeRecord | undefined> {
+  if (chargeId === undefined) {
+    return deps.provider.chargeAuthorizedWith(providerKey(orderId, 'AuthorizePayment'));
+  }
+  const charge = await deps.provider.charge(chargeId);
+  // Another order's charge id would refund someone else's payment.
+  if (charge?.reference !== orderId) throw new ChargeNotFoundError(chargeId, orderId);
+  return charge;
 }

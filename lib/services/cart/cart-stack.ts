@@ -2,7 +2,9 @@
  * Carts: guest and signed-in carts on the carts table. Each function gets exactly the item
  * actions it issues there, and reads names and prices through the catalog's read module
  * (BatchGetItem on SKU claims, GetItem), so its products table grant is those two reads only.
+ * ClearCart is the checkout saga's step (invoked, no route).
  */
+import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { defineService } from '../manifest.ts';
@@ -21,6 +23,11 @@ export const cart = defineService({
     RemoveCartItem: { entry: `${handlers}/remove-item.handler.ts`, name: 'remove-cart-item' },
     GetMyCart: { entry: `${handlers}/get-my-cart.handler.ts`, name: 'get-my-cart' },
     MergeCart: { entry: `${handlers}/merge-cart.handler.ts`, name: 'merge-cart' },
+    ClearCart: {
+      entry: `${handlers}/clear-cart.handler.ts`,
+      name: 'clear-cart',
+      timeout: Duration.seconds(10),
+    },
   },
   routes: [
     { method: 'POST', path: '/carts', fn: 'CreateCart', access: optional },
@@ -66,5 +73,7 @@ export class CartStack extends ServiceStack<keyof typeof cart.functions> {
     );
     // Reads both carts in one BatchGetItem; TransactWriteItems is authorized per item (Put, Delete).
     f.MergeCart.bindTable(carts, 'CARTS_TABLE', items('BatchGetItem', 'PutItem', 'DeleteItem'));
+    // Reads the cart, then one UpdateItem conditional on the version read.
+    f.ClearCart.bindTable(carts, 'CARTS_TABLE', items('GetItem', 'UpdateItem'));
   }
 }

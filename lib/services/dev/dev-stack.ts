@@ -1,6 +1,7 @@
 /**
- * The local cloud's own routes: the local issuer's token endpoint and the sandbox payment
- * provider's ledger. Stage local only, never in a deployed template.
+ * The local cloud's own routes: the local issuer's token endpoint, the sandbox payment
+ * provider's ledger and fault injection into saga steps. Stage local only, never in a deployed
+ * template.
  */
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
@@ -14,6 +15,8 @@ export const dev = defineService({
   functions: {
     DevToken: { entry: 'lambdas/dev/handlers/token.handler.ts', name: 'dev-token' },
     DevPspCharges: { entry: 'lambdas/dev/handlers/psp-charges.handler.ts', name: 'dev-psp-charges' },
+    // Reaches the local cloud's control endpoint (LOCAL_CONTROL_URL, set by the local cloud).
+    DevFaults: { entry: 'lambdas/dev/handlers/faults.handler.ts', name: 'dev-faults' },
   },
   routes: [
     {
@@ -26,6 +29,8 @@ export const dev = defineService({
       },
     },
     { method: 'GET', path: '/dev/psp/charges', fn: 'DevPspCharges', access: { admin: true } },
+    { method: 'POST', path: '/dev/faults', fn: 'DevFaults', access: { admin: true } },
+    { method: 'DELETE', path: '/dev/faults', fn: 'DevFaults', access: { admin: true } },
   ],
 });
 

@@ -1,8 +1,8 @@
 /**
  * Inventory: stock per SKU and reservations per order. The admin routes read and receive stock;
- * the reaper releases expired holds every minute. Each function gets exactly the item actions it
- * issues, on exactly its tables (and the reaper its one index). The checkout saga's reserve,
- * commit and release steps get theirs where those steps are deployed.
+ * the checkout saga's steps reserve, commit and release (functions the state machine invokes, no
+ * routes); the reaper releases expired holds every minute. Each function gets exactly the item
+ * actions it issues, on exactly its tables (and the reaper its one index).
  */
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -17,11 +17,30 @@ import { ServiceStack, type ServiceStackProps } from '../service-stack.ts';
 const handlers = 'lambdas/inventory/handlers';
 const admin = { admin: true } as const;
 
+/** How long a checkout's hold lasts: every stage alike (the stage config has no setting for it). */
+const RESERVATION_TTL_SECONDS = 900;
+
 export const inventory = defineService({
   service: 'inventory',
   functions: {
     GetStock: { entry: `${handlers}/get-stock.handler.ts`, name: 'get-stock' },
     ReceiveStock: { entry: `${handlers}/receive-stock.handler.ts`, name: 'receive-stock' },
+    // The saga's steps (no routes): a read and a transaction or two each, well inside the default 10 s.
+    ReserveInventory: {
+      entry: `${handlers}/reserve-inventory.handler.ts`,
+      name: 'reserve-inventory',
+      description: "Checkout saga: holds the order's units (all lines or none)",
+    },
+    CommitReservation: {
+      entry: `${handlers}/commit-reservation.handler.ts`,
+      name: 'commit-reservation',
+      description: "Checkout saga: moves the order's held units to sold",
+    },
+    ReleaseInventory: {
+      entry: `${handlers}/release-inventory.handler.ts`,
+      name: 'release-inventory',
+      description: "Checkout saga compensation: returns the order's held units",
+    },
     ReapReservations: {
       entry: `${handlers}/reaper.handler.ts`,
       name: 'reap-reservations',
@@ -53,6 +72,19 @@ export class InventoryStack extends ServiceStack<keyof typeof inventory.function
     f.GetStock.bindTable(stock, 'INVENTORY_TABLE', items('GetItem'));
     // Receiving is one UpdateItem that creates the record when missing.
     f.ReceiveStock.bindTable(stock, 'INVENTORY_TABLE', items('UpdateItem'));
+    // A reservation is one TransactWriteItems, authorized per item: PutItem of the reservation
+    // (only if the order has none), UpdateItem per SKU; GetItem reads the reservation back when
+    // the transaction's token was already used (a repeat with another expiry).
+    f.ReserveInventory.bindTable(stock, 'INVENTORY_TABLE', items('UpdateItem'))
+      .bindTable(reservations, 'RESERVATIONS_TABLE', items('GetItem', 'PutItem'))
+      .addEnvironment('RESERVATION_TTL_SECONDS', String(RESERVATION_TTL_SECONDS));
+    // A commit or release reads the reservation, then settles it in one TransactWriteItems:
+    // UpdateItem on the reservation and on each SKU.
+    for (const step of [f.CommitReservation, f.ReleaseInventory]) {
+      step
+        .bindTable(stock, 'INVENTORY_TABLE', items('UpdateItem'))
+        .bindTable(reservations, 'RESERVATIONS_TABLE', items('GetItem', 'UpdateItem'));
+    }
     // The reaper lists expired holds on the index (Query there only), reads each reservation, then
     // releases it in one TransactWriteItems, authorized per item: UpdateItem on both tables.
     f.ReapReservations.bindTable(stock, 'INVENTORY_TABLE', items('UpdateItem')).bindTable(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Cart, userCartId } from '#cart/domain/cart.ts';
 import {
+  CartBusyError,
   CartNotFoundError,
   QuantityLimitError,
   UnknownSkuError,
@@ -10,6 +11,7 @@ import type { CartRepository, Catalog } from '#cart/domain/ports.ts';
 import {
   addItem,
   type CartDeps,
+  clearCart,
   createGuestCart,
   getCart,
   getMyCart,
@@ -68,6 +70,14 @@ class InMemoryCarts implements CartRepository {
     if (this.carts.get(guest.cartId)?.version !== guest.version) return false;
     this.carts.set(next.cartId, structuredClone(next));
     this.carts.delete(guest.cartId);
+    this.writes++;
+    return true;
+  }
+
+  async saveClear(previous: Cart, next: Cart) {
+    const stored = this.carts.get(previous.cartId);
+    if (stored?.version !== previous.version || stored.ownerId !== previous.ownerId) return false;
+    this.carts.set(next.cartId, structuredClone(next));
     this.writes++;
     return true;
   }
@@ -263,5 +273,178 @@ describe('cart use cases', () => {
     const merged = await mergeGuestCart(deps, alice, guest.cartId);
     expect(calls).toBe(2);
     expect(Object.fromEntries(merged.items.map((i) => [i.sku, i.quantity]))).toEqual({ A: 1, B: 1 });
+  });
+});
+
+describe('clearing a cart after checkout (ClearCart)', () => {
+  const qty = (cart: Cart | undefined) =>
+    Object.fromEntries((cart?.lines ?? []).map((l) => [l.sku, l.quantity]));
+
+  it('takes out what was bought and nothing else, keeping what the buyer changed during checkout', async () => {
+    const { deps, carts, catalog } = setup();
+    const { cartId } = await createGuestCart(deps);
+    await addItem(deps, cartId, undefined, { sku: 'A', quantity: 2 });
+    await addItem(deps, cartId, undefined, { sku: 'B', quantity: 1 });
+    // While the saga runs: A raised from 2 to 5, C added.
+    await setItemQuantity(deps, cartId, undefined, 'A', 5);
+    catalog.set('C', 10);
+    await addItem(deps, cartId, undefined, { sku: 'C', quantity: 1 });
+    const version = carts.carts.get(cartId)?.version ?? 0;
+
+    const lines = [
+      { sku: 'A', quantity: 2 },
+      { sku: 'B', quantity: 1 },
+    ];
+    expect(await clearCart(deps, { orderId: 'o-1', cartId, userId: undefined, lines })).toEqual({
+      orderId: 'o-1',
+      cartId,
+      outcome: 'cleared',
+      removed: lines,
+    });
+    const stored = carts.carts.get(cartId);
+    expect(qty(stored)).toEqual({ A: 3, C: 1 });
+    expect(stored?.version).toBe(version + 1);
+  });
+
+  it('clears once per order: a retry, or a rerun after a crash past the write, changes nothing', async () => {
+    const { deps, carts } = setup();
+    const { cartId } = await createGuestCart(deps);
+    await addItem(deps, cartId, undefined, { sku: 'A', quantity: 3 });
+    const input = { orderId: 'o-1', cartId, userId: 'alice', lines: [{ sku: 'A', quantity: 1 }] };
+    expect((await clearCart(deps, input)).outcome).toBe('cleared');
+    const after = structuredClone(carts.carts.get(cartId));
+    const writes = carts.writes;
+    for (let i = 0; i < 2; i++) {
+      expect(await clearCart(deps, input)).toEqual({
+        orderId: 'o-1',
+        cartId,
+        outcome: 'already-cleared',
+        removed: [],
+      });
+    }
+    expect(carts.writes).toBe(writes);
+    expect(carts.carts.get(cartId)).toEqual(after);
+    expect(qty(after)).toEqual({ A: 2 });
+  });
+
+  it("clears a user's cart for its owner only; someone else's is, as everywhere, no cart", async () => {
+    const { deps, carts } = setup();
+    const mine = await getMyCart(deps, alice);
+    await addItem(deps, mine.cartId, alice, { sku: 'A', quantity: 1 });
+    const lines = [{ sku: 'A', quantity: 1 }];
+    for (const userId of ['bob', undefined]) {
+      expect(await clearCart(deps, { orderId: 'o-1', cartId: mine.cartId, userId, lines })).toEqual({
+        orderId: 'o-1',
+        cartId: mine.cartId,
+        outcome: 'nothing-to-clear',
+        removed: [],
+      });
+    }
+    expect(qty(carts.carts.get(mine.cartId))).toEqual({ A: 1 });
+    // A stored cart whose owner is not the id's user (not something the service writes) is refused too.
+    const forged = userCartId('bob');
+    carts.carts.set(forged, { ...structuredClone(carts.carts.get(mine.cartId) as Cart), cartId: forged });
+    expect((await clearCart(deps, { orderId: 'o-1', cartId: forged, userId: 'bob', lines })).outcome).toBe(
+      'nothing-to-clear',
+    );
+    expect(
+      (await clearCart(deps, { orderId: 'o-1', cartId: mine.cartId, userId: 'alice', lines })).outcome,
+    ).toBe('cleared');
+    expect(qty(carts.carts.get(mine.cartId))).toEqual({});
+  });
+
+  it('finds nothing to clear in a cart that is gone: deleted, never there, or an expired guest cart', async () => {
+    const { deps, carts, advance } = setup();
+    const lines = [{ sku: 'A', quantity: 1 }];
+    const guest = await createGuestCart(deps);
+    await addItem(deps, guest.cartId, undefined, { sku: 'A', quantity: 1 });
+    const writes = carts.writes;
+    const gone = { orderId: 'o-1', cartId: 'g-ZZZZZZZZZZZZZZZZZZZZZZ', userId: 'alice', lines };
+    expect((await clearCart(deps, gone)).outcome).toBe('nothing-to-clear');
+    expect((await clearCart(deps, { ...gone, cartId: userCartId('alice') })).outcome).toBe(
+      'nothing-to-clear',
+    );
+    advance(7 * 86_400_000);
+    expect(await clearCart(deps, { ...gone, cartId: guest.cartId })).toEqual({
+      orderId: 'o-1',
+      cartId: guest.cartId,
+      outcome: 'nothing-to-clear',
+      removed: [],
+    });
+    expect(carts.writes).toBe(writes);
+  });
+
+  it('loses no concurrent write: a clear that lost the race reads again and keeps the other write', async () => {
+    const { deps, carts } = setup();
+    const { cartId } = await createGuestCart(deps);
+    await addItem(deps, cartId, undefined, { sku: 'A', quantity: 2 });
+    const save = carts.saveClear.bind(carts);
+    let calls = 0;
+    carts.saveClear = async (...args) => {
+      // The buyer adds one more A between the step's read and its write.
+      if (calls++ === 0) await addItem(deps, cartId, undefined, { sku: 'A', quantity: 1 });
+      return save(...args);
+    };
+    const result = await clearCart(deps, {
+      orderId: 'o-1',
+      cartId,
+      userId: undefined,
+      lines: [{ sku: 'A', quantity: 2 }],
+    });
+    expect(calls).toBe(2);
+    expect(result).toMatchObject({ outcome: 'cleared', removed: [{ sku: 'A', quantity: 2 }] });
+    expect(qty(carts.carts.get(cartId))).toEqual({ A: 1 });
+  });
+
+  it('counts two runs of the same order at once as one: the loser finds the order cleared', async () => {
+    const { deps, carts } = setup();
+    const { cartId } = await createGuestCart(deps);
+    await addItem(deps, cartId, undefined, { sku: 'A', quantity: 5 });
+    const input = { orderId: 'o-1', cartId, userId: undefined, lines: [{ sku: 'A', quantity: 2 }] };
+    const save = carts.saveClear.bind(carts);
+    let other: Awaited<ReturnType<typeof clearCart>> | undefined;
+    let calls = 0;
+    carts.saveClear = async (...args) => {
+      // The other run reads and writes after this one read.
+      if (calls++ === 0) other = await clearCart(deps, input);
+      return save(...args);
+    };
+    expect((await clearCart(deps, input)).outcome).toBe('already-cleared');
+    expect(other?.outcome).toBe('cleared');
+    expect(qty(carts.carts.get(cartId))).toEqual({ A: 3 });
+  });
+
+  it('gives up with CartBusy when every attempt loses a race, having written nothing', async () => {
+    const { deps, carts } = setup();
+    const { cartId } = await createGuestCart(deps);
+    await addItem(deps, cartId, undefined, { sku: 'A', quantity: 2 });
+    let calls = 0;
+    carts.saveClear = async () => {
+      calls++;
+      return false;
+    };
+    await expect(
+      clearCart(deps, { orderId: 'o-1', cartId, userId: undefined, lines: [{ sku: 'A', quantity: 2 }] }),
+    ).rejects.toBeInstanceOf(CartBusyError);
+    expect(calls).toBe(3);
+    expect(qty(carts.carts.get(cartId))).toEqual({ A: 2 });
+  });
+
+  it('keeps the memory of cleared orders through a merge into the cleared cart', async () => {
+    const { deps, carts } = setup();
+    const mine = await getMyCart(deps, alice);
+    await addItem(deps, mine.cartId, alice, { sku: 'A', quantity: 3 });
+    const input = {
+      orderId: 'o-1',
+      cartId: mine.cartId,
+      userId: 'alice',
+      lines: [{ sku: 'A', quantity: 1 }],
+    };
+    await clearCart(deps, input);
+    const guest = await createGuestCart(deps);
+    await addItem(deps, guest.cartId, undefined, { sku: 'B', quantity: 1 });
+    await mergeGuestCart(deps, alice, guest.cartId);
+    expect((await clearCart(deps, input)).outcome).toBe('already-cleared');
+    expect(qty(carts.carts.get(mine.cartId))).toEqual({ A: 2, B: 1 });
   });
 });

@@ -1,0 +1,8 @@
+/**
+ * ReleaseInventory (saga compensation): returns the order's held units to available; nothing held
+ * is fine. `ReservationCommitted` refuses to put sold units back.
+ */
+import { deps } from '../adapters/wiring.ts';
+import { releaseInventoryStep } from './saga-steps.ts';
+
+export const handler = releaseInventoryStep(deps);

@@ -1,0 +1,5 @@
+/** Scheduled: starts the saga of every order left PENDING past the grace period without one. */
+import { deps } from '../adapters/wiring.ts';
+import { resumePending } from '../domain/use-cases.ts';
+
+export const handler = async () => resumePending(deps);

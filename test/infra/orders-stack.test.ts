@@ -1,0 +1,114 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { OrdersStack, orders } from '../../lib/services/orders/orders-stack.ts';
+import {
+  type AloneStack,
+  envOf,
+  functionsById,
+  routesOf,
+  STUB_PLATFORM_IDS,
+  statementsOf,
+  synthAlone,
+} from './support/alone.ts';
+
+describe.each(['staging', 'prod'] as const)('orders stack alone, stage %s', (stage) => {
+  let s: AloneStack<OrdersStack>;
+  beforeAll(() => {
+    s = synthAlone(stage, ({ app, config, stateful, platform }) => {
+      return new OrdersStack(app, 'Orders', {
+        config,
+        platform,
+        ordersTable: stateful.ordersTable,
+        checkoutIdempotencyTable: stateful.checkoutIdempotencyTable,
+        cartsTable: stateful.cartsTable,
+        productsTable: stateful.productsTable,
+      });
+    });
+  });
+
+  const TABLES = ['CheckoutIdempotencyTable', 'OrdersTable', 'CartsTable', 'ProductsTable'] as const;
+
+  /** Every grant of a function: `<table>[/index/<name>] -> actions`, and other services' actions. */
+  const grants = (id: string) => {
+    const out: Record<string, string[]> = {};
+    for (const st of statementsOf(s.json, id)) {
+      const actions = Array.isArray(st.Action) ? st.Action : [st.Action];
+      // Tracing (X-Ray) has no resource-level permissions and its own log group is every
+      // function's: only the data and service grants differ between functions.
+      if (actions.every((a) => a.startsWith('xray:') || a.startsWith('logs:'))) continue;
+      const resources = Array.isArray(st.Resource) ? st.Resource : [st.Resource];
+      for (const resource of resources) {
+        const text = JSON.stringify(resource);
+        const table = TABLES.find((t) => text.includes(t));
+        const index = text.match(/\/index\/(\w+)/)?.[1];
+        const key = table
+          ? `${table}${index ? `/${index}` : ''}`
+          : actions[0]?.startsWith('states:')
+            ? 'states'
+            : text;
+        out[key] = [...(out[key] ?? []), ...actions].sort();
+        expect(text, id).not.toMatch(/\/index\/\*|"\*"/);
+      }
+    }
+    return out;
+  };
+  const d = (...a: string[]) => a.map((x) => `dynamodb:${x}`).sort();
+  const idempotency = d('PutItem', 'GetItem', 'UpdateItem', 'DeleteItem');
+
+  it('grants each function exactly the item actions it issues', () => {
+    expect(grants('PlaceOrder')).toEqual({
+      OrdersTable: d('GetItem', 'PutItem'),
+      CartsTable: d('GetItem'),
+      ProductsTable: d('BatchGetItem', 'GetItem'),
+      CheckoutIdempotencyTable: idempotency,
+      states: ['states:StartExecution'],
+    });
+    expect(grants('GetOrder')).toEqual({ OrdersTable: d('GetItem') });
+    expect(grants('ListOrders')).toEqual({ 'OrdersTable/byUser': d('Query') });
+    expect(grants('ValidateCart')).toEqual({ OrdersTable: d('GetItem') });
+    expect(grants('ConfirmOrder')).toEqual({ OrdersTable: d('GetItem', 'UpdateItem') });
+    expect(grants('MarkFailed')).toEqual({ OrdersTable: d('GetItem', 'UpdateItem') });
+    expect(grants('MarkForAttention')).toEqual({ OrdersTable: d('UpdateItem') });
+    expect(grants('ResumePendingOrders')).toEqual({
+      'OrdersTable/pending': d('Query'),
+      states: ['states:StartExecution'],
+    });
+  });
+
+  it('starts only the checkout state machine, named by the stage', () => {
+    for (const id of ['PlaceOrder', 'ResumePendingOrders']) {
+      const start = statementsOf(s.json, id).find((st) => st.Action === 'states:StartExecution');
+      expect(JSON.stringify(start?.Resource)).toContain(`stateMachine:store-${stage}-checkout`);
+      expect(JSON.stringify(envOf(functionsById(s.json).get(id)).CHECKOUT_STATE_MACHINE_ARN)).toContain(
+        `stateMachine:store-${stage}-checkout`,
+      );
+    }
+  });
+
+  it('routes the three signed-in routes through the JWT authorizer', () => {
+    const routes = routesOf(s.json);
+    expect([...routes.keys()].filter((r) => !r.startsWith('OPTIONS')).sort()).toEqual([
+      'GET /orders',
+      'GET /orders/{orderId}',
+      'POST /checkout',
+    ]);
+    for (const route of orders.routes) {
+      const method = routes.get(`${route.method} ${route.path}`);
+      expect(method?.AuthorizationType).toBe('CUSTOM');
+      expect(method?.AuthorizerId).toBe(STUB_PLATFORM_IDS.tokenAuthorizerId);
+    }
+  });
+
+  it('sweeps PENDING orders every 5 minutes', () => {
+    s.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [
+        Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 300 } }),
+      ],
+    });
+  });
+
+  it('has no unacknowledged cdk-nag finding', () => {
+    expect(s.nag).toEqual([]);
+  });
+});
