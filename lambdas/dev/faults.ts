@@ -23,6 +23,14 @@ export const FaultRequestSchema = z
       .max(100)
       .default(1)
       .meta({ description: "How many of the function's next invocations fail." }),
+    orderId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,128}$/, 'An order id.')
+      .optional()
+      .meta({
+        description:
+          "Only invocations whose input is this order's (a saga step's `orderId`): one order's step fails while other orders pass.",
+      }),
   })
   .meta({ id: 'FaultRequest', description: "A fault to arm in a saga step's function." });
 
@@ -32,6 +40,7 @@ export const ArmedFaultSchema = z
     function: z.string().meta({ description: "The function's physical name." }),
     mode: FaultModeSchema,
     count: z.int(),
+    orderId: z.string().optional(),
   })
   .meta({ id: 'ArmedFault', description: 'The fault armed.' });
 

@@ -3,7 +3,7 @@
  * (LambdaRuntime.armFault) for the stage-local `POST/DELETE /dev/faults` route, whose function
  * reaches it through LOCAL_CONTROL_URL. Nothing of it exists in a deployed stage.
  *
- *   POST   /_local/faults  { step, mode, count? }  201 { step, function, mode, count }
+ *   POST   /_local/faults  { step, mode, count?, orderId? }  201 { step, function, mode, count, orderId? }
  *   DELETE /_local/faults                          204, every fault cleared
  *   GET    /_local/faults                          200 { faults: [{ function, mode, remaining }] }
  *
@@ -115,20 +115,25 @@ interface FaultRequest {
   step: string;
   mode: FaultMode;
   count: number;
+  orderId?: string;
 }
 
 /** The body of POST /_local/faults, or the reason it is not one. */
 export function parseFaultRequest(body: unknown): FaultRequest | string {
-  if (!isObject(body)) return 'The body must be a JSON object { step, mode, count? }.';
-  const unknown = Object.keys(body).filter((key) => !['step', 'mode', 'count'].includes(key));
+  if (!isObject(body)) return 'The body must be a JSON object { step, mode, count?, orderId? }.';
+  const unknown = Object.keys(body).filter((key) => !['step', 'mode', 'count', 'orderId'].includes(key));
   if (unknown.length > 0) return `Unknown field(s): ${unknown.join(', ')}.`;
-  const { step, mode, count = 1 } = body;
+  const { step, mode, count = 1, orderId } = body;
   if (typeof step !== 'string' || step.length < 1 || step.length > 256)
     return '`step` must be a state or function name (1-256 characters).';
   if (!FAULT_MODES.includes(mode as FaultMode)) return `\`mode\` must be one of ${FAULT_MODES.join(', ')}.`;
   if (!Number.isInteger(count) || (count as number) < 1 || (count as number) > MAX_FAULT_COUNT)
     return `\`count\` must be an integer from 1 to ${MAX_FAULT_COUNT}.`;
-  return { step, mode: mode as FaultMode, count: count as number };
+  if (orderId !== undefined && (typeof orderId !== 'string' || orderId.length < 1 || orderId.length > 128))
+    return '`orderId` must be an order id (1-128 characters).';
+  const request: FaultRequest = { step, mode: mode as FaultMode, count: count as number };
+  if (orderId !== undefined) request.orderId = orderId;
+  return request;
 }
 
 export class ControlServer {
@@ -187,13 +192,9 @@ export class ControlServer {
         if (typeof request === 'string') return send(res, 400, { error: request });
         const resolved = resolveStep(request.step, this.options.stateMachines(), runtime);
         if (!resolved.ok) return send(res, resolved.status, { error: resolved.error });
-        runtime.armFault(resolved.function.name, { mode: request.mode, count: request.count });
-        return send(res, 201, {
-          step: request.step,
-          function: resolved.function.name,
-          mode: request.mode,
-          count: request.count,
-        });
+        const { step, ...spec } = request;
+        runtime.armFault(resolved.function.name, spec);
+        return send(res, 201, { step, function: resolved.function.name, ...spec });
       }
       default:
         res.setHeader('allow', 'GET, POST, DELETE');

@@ -85,6 +85,11 @@ export interface FaultSpec {
   mode: FaultMode;
   /** How many of the function's next invocations it affects, 1 to 100. Default 1. */
   count?: number;
+  /**
+   * Only invocations whose event has this top-level `orderId` (a saga step's input): a test can
+   * fail one order's step while other orders run through the same function untouched.
+   */
+  orderId?: string;
 }
 
 /** A fault still armed: `remaining` of its invocations are yet to come. */
@@ -92,6 +97,7 @@ export interface ArmedFault {
   function: string;
   mode: FaultMode;
   remaining: number;
+  orderId?: string;
 }
 
 export interface InvocationStats {
@@ -125,6 +131,7 @@ interface Injection {
 interface Fault {
   mode: FaultMode;
   remaining: number;
+  orderId?: string;
 }
 
 /** A `timeout` fault waiting out the function's timeout (no environment involved). */
@@ -248,9 +255,11 @@ export class LambdaRuntime {
     if (!Number.isInteger(count) || count < 1 || count > MAX_FAULT_COUNT)
       throw new RangeError(`armFault: count must be an integer from 1 to ${MAX_FAULT_COUNT}`);
     const queue = this.faults.get(fn.name) ?? [];
-    queue.push({ mode: spec.mode, remaining: count });
+    const fault: Fault = { mode: spec.mode, remaining: count };
+    if (spec.orderId !== undefined) fault.orderId = spec.orderId;
+    queue.push(fault);
     this.faults.set(fn.name, queue);
-    return { function: fn.name, mode: spec.mode, remaining: count };
+    return { function: fn.name, ...fault };
   }
 
   /** Drops every armed fault (invocations a fault already affects still end as it says). */
@@ -261,7 +270,7 @@ export class LambdaRuntime {
   /** The faults still armed, per function in arming order. */
   armedFaults(): ArmedFault[] {
     return [...this.faults].flatMap(([name, queue]) =>
-      queue.map((fault) => ({ function: name, mode: fault.mode, remaining: fault.remaining })),
+      queue.map((fault) => ({ function: name, ...fault })),
     );
   }
 
@@ -302,7 +311,7 @@ export class LambdaRuntime {
       };
     }
     // An admitted call is an invocation: the next armed fault is spent on it.
-    const fault = this.takeFault(fn);
+    const fault = this.takeFault(fn, payload);
     if (fault === 'error') {
       stats.count++;
       stats.errors++;
@@ -459,11 +468,22 @@ export class LambdaRuntime {
     return { ...next.error };
   }
 
-  private takeFault(fn: FunctionDefinition): FaultMode | undefined {
+  /** The first armed fault that applies to this invocation, spent on it. */
+  private takeFault(fn: FunctionDefinition, payload: string): FaultMode | undefined {
     const queue = this.faults.get(fn.name);
-    const next = queue?.[0];
-    if (!queue || !next) return undefined;
-    if (--next.remaining <= 0) queue.shift();
+    if (!queue || queue.length === 0) return undefined;
+    let orderId: unknown;
+    if (queue.some((f) => f.orderId !== undefined)) {
+      try {
+        orderId = (JSON.parse(payload) as { orderId?: unknown } | null)?.orderId;
+      } catch {
+        orderId = undefined;
+      }
+    }
+    const at = queue.findIndex((f) => f.orderId === undefined || f.orderId === orderId);
+    const next = queue[at];
+    if (!next) return undefined;
+    if (--next.remaining <= 0) queue.splice(at, 1);
     if (queue.length === 0) this.faults.delete(fn.name);
     return next.mode;
   }

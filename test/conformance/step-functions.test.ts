@@ -182,26 +182,34 @@ describe('optimized integrations send what AWS sends', () => {
   });
 
   // The checkout state machine as synthesized (DefinitionString with its DefinitionSubstitutions,
-  // substituted as local/deploy.ts does) must run to completion, its event delivered on the bus.
+  // substituted as local/deploy.ts does) registers and runs to completion, every step one stub,
+  // and its OrderPlaced event is delivered on the bus.
   it('runs the synthesized checkout state machine to SUCCEEDED', async () => {
     const bus = 'conformance-store-bus';
-    const queue = await busToQueue(bus, 'store.checkout');
+    const queue = await busToQueue(bus, 'store.orders');
+    const dlq = await h.queue('conformance-checkout-dlq');
     let text = readFileSync(join(ROOT_DIR, 'state-machines/checkout.asl.json'), 'utf8');
-    for (const [key, value] of Object.entries({ EventBusName: bus }))
-      text = text.replaceAll(`\${${key}}`, value);
+    text = text.replaceAll('${EventBusName}', bus).replaceAll('${CompensationDlqUrl}', dlq);
+    text = text.replace(/\$\{\w+Arn\}/g, h.functionArn('saga'));
     const arn = h.register('store-local-checkout', JSON.parse(text) as Record<string, unknown>);
-    const input = { cartId: 'c-42', customer: 'alice' };
-    const executionArn = await h.start(arn, input, 'checkout-c-42');
+    const executionArn = await h.start(arn, { orderId: 'ord_42' }, 'ord_42');
     const described = await h.finished(executionArn);
     expect(described.status, `${described.error}: ${described.cause}`).toBe('SUCCEEDED');
-    expect(outputOf(described)).toMatchObject({ input, execution: 'checkout-c-42' });
+    expect(outputOf(described)).toMatchObject({ orderId: 'ord_42', order: { total: 2599 } });
     const [message] = await h.receive(queue);
     const event = JSON.parse(message?.Body ?? '{}') as {
       'detail-type': string;
       detail: Record<string, unknown>;
     };
-    expect(event['detail-type']).toBe('CheckoutPlaceholder');
-    expect(event.detail).toMatchObject({ input, execution: 'checkout-c-42', startedAt: expect.any(String) });
+    expect(event['detail-type']).toBe('OrderPlaced');
+    expect(event.detail).toEqual({
+      version: 1,
+      orderId: 'ord_42',
+      userId: 'alice',
+      lines: [{ sku: 'SKU-1', productId: 'p-1', quantity: 1, unitPrice: 2599 }],
+      total: { amount: 2599, currency: 'USD' },
+      placedAt: '2026-01-01T00:00:00.000Z',
+    });
   });
 });
 

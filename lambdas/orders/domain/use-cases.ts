@@ -210,15 +210,18 @@ export async function validateOrder(deps: Pick<OrdersDeps, 'orders'>, orderId: s
 export async function confirmOrder(
   deps: Pick<OrdersDeps, 'orders' | 'now'>,
   orderId: string,
-): Promise<{ orderId: string; status: 'CONFIRMED' }> {
-  if (!(await deps.orders.confirm(orderId, 'CAPTURED', clock(deps)))) {
-    const order = await deps.orders.get(orderId);
-    if (!order) throw orderMissing(orderId);
-    // CONFIRMED or later (a retry after the write): done. FAILED would mean a compensated order
-    // was committed: never retried, the execution fails and alarms.
-    if (order.status === 'FAILED' || order.status === 'PENDING') throw orderSettled(orderId, order.status);
+): Promise<{ orderId: string; status: 'CONFIRMED'; confirmedAt: string }> {
+  const now = clock(deps);
+  if (await deps.orders.confirm(orderId, 'CAPTURED', now)) {
+    return { orderId, status: 'CONFIRMED', confirmedAt: now.toISOString() };
   }
-  return { orderId, status: 'CONFIRMED' };
+  const order = await deps.orders.get(orderId);
+  if (!order) throw orderMissing(orderId);
+  // FAILED would mean a compensated order was committed: never retried, the execution fails and
+  // alarms. CONFIRMED or later is a retry after the write: done, at the time it was done.
+  if (order.status === 'FAILED' || order.status === 'PENDING') throw orderSettled(orderId, order.status);
+  const confirmed = order.timeline.find((entry) => entry.status === 'CONFIRMED');
+  return { orderId, status: 'CONFIRMED', confirmedAt: confirmed?.at ?? order.updatedAt };
 }
 
 export interface MarkFailed {

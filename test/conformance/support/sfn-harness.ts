@@ -50,6 +50,14 @@ export const handler = async () => { throw new PaymentDeclined('card declined');
     timeoutSeconds: 120,
   },
   big: { code: `export const handler = async (event) => 'x'.repeat(event.bytes);` },
+  // Stands in for every step of the checkout saga: one answer with every field any step reads.
+  saga: {
+    code: `export const handler = async (event) => ({
+  orderId: event.orderId, userId: 'alice', cartId: 'g-cart', total: 2599, currency: 'USD', token: 'tok_visa',
+  lines: [{ sku: 'SKU-1', productId: 'p-1', quantity: 1, unitPrice: 2599 }],
+  chargeId: 'ch_1', status: 'OK', confirmedAt: '2026-01-01T00:00:00.000Z',
+});`,
+  },
   // Answers its own callback over the SFN wire protocol, as a function holding the token would.
   rejecter: {
     code: `export const handler = async (event) => {

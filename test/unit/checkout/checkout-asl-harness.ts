@@ -22,8 +22,8 @@ export const EVENT_BUS = 'store-test-bus';
 export const DLQ_URL = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/store-test-checkout-dlq`;
 export const PUT_EVENTS = 'arn:aws:states:::events:putEvents';
 export const SEND_MESSAGE = 'arn:aws:states:::sqs:sendMessage';
-/** The engine's context object has no `State`; AWS sets `$$.State.EnteredTime` per state, a fixed one stands in. */
-export const ENTERED_TIME = '2030-01-01T12:00:00.000Z';
+/** ConfirmOrder's time of confirmation, which OrderPlaced carries as placedAt. */
+export const CONFIRMED_AT = '2030-01-01T12:00:00.000Z';
 
 export const functionArn = (step: SagaStep) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${step}`;
 
@@ -68,6 +68,9 @@ export interface AslDefinition {
 }
 
 /** The file as committed, placeholders and all. */
+/** The execution's id as the context object states it. */
+export const EXECUTION_ARN = 'arn:aws:states:us-east-1:123456789012:execution:store-test-checkout:ord-test';
+
 export const RAW_TEXT = readFileSync(CHECKOUT_ASL, 'utf8');
 export const RAW = JSON.parse(RAW_TEXT) as AslDefinition;
 
@@ -88,8 +91,15 @@ export function substitute(text: string, values: Record<string, string>): string
 export const DEFINITION_TEXT = substitute(RAW_TEXT, SUBSTITUTIONS);
 export const DEFINITION = JSON.parse(DEFINITION_TEXT) as AslDefinition;
 
-/** Validated once (asl-validator, ARNs and paths checked); every run reuses it. */
-const machine = new StateMachine(DEFINITION as unknown as StateMachineDefinition);
+let machine: StateMachine | undefined;
+/**
+ * The engine's machine, validated (asl-validator, ARNs and paths checked) on first use and reused:
+ * lazily, so a definition the engine refuses fails the runs, not the static checks with them.
+ */
+export function engine(): StateMachine {
+  machine ??= new StateMachine(DEFINITION as unknown as StateMachineDefinition);
+  return machine;
+}
 
 /** Task state name -> what it calls. A Task on anything else would reach real AWS: refused here. */
 const TASKS = new Map<string, Target>(
@@ -156,7 +166,11 @@ const DEFAULT_RESPONSES: Record<Target, Responder> = {
     currency: currency ?? null,
   }),
   CommitReservation: ({ orderId }) => ({ orderId: orderId ?? null, outcome: 'COMMITTED' }),
-  ConfirmOrder: ({ orderId }) => ({ orderId: orderId ?? null, status: 'CONFIRMED' }),
+  ConfirmOrder: ({ orderId }) => ({
+    orderId: orderId ?? null,
+    status: 'CONFIRMED',
+    confirmedAt: CONFIRMED_AT,
+  }),
   ClearCart: ({ orderId, cartId }) => ({
     orderId: orderId ?? null,
     cartId: cartId ?? null,
@@ -219,7 +233,11 @@ export class Saga {
 
   /** `target` throws an error named `name`: on every call, or on the first `times` calls only. */
   fail(target: Target, name: string, options: { times?: number; message?: string } = {}): this {
-    this.failures.set(target, { name, times: options.times, ...(options.message ? { message: options.message } : {}) });
+    this.failures.set(target, {
+      name,
+      times: options.times,
+      ...(options.message ? { message: options.message } : {}),
+    });
     return this;
   }
 
@@ -247,9 +265,10 @@ export class Saga {
         return (this.responders.get(target) ?? DEFAULT_RESPONSES[target])(structuredClone(taskInput));
       };
     }
-    const execution = machine.run(input, {
+    const execution = engine().run(input, {
+      // The context object Step Functions gives every execution (the DLQ message names it).
+      context: { Execution: { Id: EXECUTION_ARN, Name: 'ord-test' } } as never,
       overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides: NO_WAITS },
-      context: { State: { EnteredTime: ENTERED_TIME } },
     });
     let output: JsonObject | undefined;
     let thrown: unknown;

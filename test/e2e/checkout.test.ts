@@ -1,0 +1,680 @@
+/**
+ * Checkout end to end on the local cloud: POST /checkout through the real saga (Step Functions
+ * with every step a deployed function on moto), then the order, the sandbox provider's ledger and
+ * the stock read back through the API. After every scenario the invariants of the design hold:
+ * per SKU available + reserved + sold = received and available >= 0; per order at most one
+ * capture, CONFIRMED iff the total is captured, FAILED with no net charge. Faults are armed per
+ * order (`POST /dev/faults` with `orderId`), so scenarios run side by side without touching each
+ * other's steps.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { DynamoDbInventoryStore } from '#inventory/adapters/dynamodb-inventory-store.ts';
+import { reservationKey } from '#inventory/adapters/table-layout.ts';
+import { reapExpired } from '#inventory/domain/use-cases.ts';
+import { orderIdFor } from '#orders/domain/order.ts';
+import { LOCAL_CREDENTIALS, REGION } from '../../local/template.ts';
+import { expectDocumented } from './support/contract.ts';
+import { adminToken, client, eventually, type Problem, productBody, uniqueSku } from './support/fixtures.ts';
+
+interface Money {
+  amount: number;
+  currency: string;
+}
+interface Order {
+  orderId: string;
+  userId: string;
+  status: string;
+  items: { sku: string; quantity: number; unitPrice: Money; lineTotal: Money }[];
+  subtotal: Money;
+  shipping: Money;
+  total: Money;
+  payment: { status: string; amount: Money };
+  failureReason?: string;
+  failureMessage?: string;
+  timeline: { status: string; at: string; reason?: string }[];
+}
+interface Charge {
+  chargeId: string;
+  amount: number;
+  capturedAmount: number;
+  refundedAmount: number;
+  status: string;
+}
+interface Stock {
+  available: number;
+  reserved: number;
+  sold: number;
+}
+
+const ADDRESS = {
+  name: 'Ada Buyer',
+  line1: '1 Test Street',
+  city: 'Springfield',
+  postalCode: '12345',
+  country: 'US',
+};
+const SETTLE_MS = 90_000;
+
+let admin: string;
+const aws = { endpoint: inject('awsEndpoint'), region: REGION, credentials: LOCAL_CREDENTIALS };
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient(aws));
+const inventory = {
+  store: new DynamoDbInventoryStore(doc, 'store-local-inventory', 'store-local-reservations'),
+};
+
+beforeAll(async () => {
+  admin = await adminToken();
+  await client.request('DELETE', '/dev/faults', { token: admin });
+});
+
+const run = Math.random().toString(36).slice(2, 8);
+let buyers = 0;
+const key = () => `key-${run}-${Math.random().toString(36).slice(2, 12)}`;
+
+/** A product of one SKU at `price` with `stock` units received. */
+async function product(price = 1999, stock = 100): Promise<{ sku: string; productId: string }> {
+  const sku = uniqueSku('CO');
+  const created = await client.request<{ productId: string }>('POST', '/admin/products', {
+    token: admin,
+    body: productBody({
+      variants: [{ sku, attributes: { size: 'M' }, price: { amount: price, currency: 'USD' } }],
+    }),
+  });
+  expect(created.status).toBe(201);
+  if (stock > 0) {
+    const received = await client.request('POST', `/admin/inventory/${sku}/receive`, {
+      token: admin,
+      body: { quantity: stock },
+    });
+    expect(received.status).toBe(200);
+  }
+  return { sku, productId: created.body.productId };
+}
+
+interface Buyer {
+  sub: string;
+  token: string;
+  cartId: string;
+}
+
+async function buyer(lines: [string, number][] = []): Promise<Buyer> {
+  const sub = `buyer-${run}-${++buyers}`;
+  const token = await client.token({ sub, email: `${sub}@example.com` });
+  const cart = await client.request<{ cartId: string }>('GET', '/me/cart', { token });
+  const b = { sub, token, cartId: cart.body.cartId };
+  for (const [sku, quantity] of lines) {
+    const added = await client.request('POST', `/carts/${b.cartId}/items`, {
+      token,
+      body: { sku, quantity },
+    });
+    expect(added.status, JSON.stringify(added.body)).toBe(200);
+  }
+  return b;
+}
+
+const checkoutBody = (b: Buyer, token = 'tok_visa') => ({
+  cartId: b.cartId,
+  shippingAddress: ADDRESS,
+  payment: { token },
+});
+
+function checkout(
+  b: Buyer,
+  options: { key?: string; body?: unknown; headers?: Record<string, string> } = {},
+) {
+  return client.request<{ orderId: string; status: string } & Problem>('POST', '/checkout', {
+    token: b.token,
+    body: options.body ?? checkoutBody(b),
+    headers: { 'idempotency-key': options.key ?? key(), ...options.headers },
+  });
+}
+
+async function order(b: Buyer, orderId: string): Promise<Order> {
+  const res = await client.request<Order>('GET', `/orders/${orderId}`, { token: b.token });
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+/** Polls the order until its saga has settled it. */
+async function settled(b: Buyer, orderId: string, timeoutMs = SETTLE_MS): Promise<Order> {
+  let last: Order | undefined;
+  await eventually(
+    async () => {
+      last = await order(b, orderId);
+      return last.status !== 'PENDING';
+    },
+    timeoutMs,
+    100,
+  );
+  return last as Order;
+}
+
+async function stockOf(sku: string): Promise<Stock> {
+  const res = await client.request<Stock>('GET', `/admin/inventory/${sku}`, { token: admin });
+  expect(res.status).toBe(200);
+  return res.body;
+}
+
+async function chargesOf(orderId: string): Promise<Charge[]> {
+  const res = await client.request<{ items: Charge[] }>('GET', `/dev/psp/charges?orderId=${orderId}`, {
+    token: admin,
+  });
+  expect(res.status).toBe(200);
+  return res.body.items;
+}
+
+/** Runs `task` over `items`, at most `width` at a time, keeping their order. */
+async function pool<T, R>(items: readonly T[], width: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await task(items[i] as T);
+      }
+    }),
+  );
+  return out;
+}
+
+async function arm(step: string, mode: string, orderId: string, count = 1): Promise<void> {
+  const res = await client.request('POST', '/dev/faults', {
+    token: admin,
+    body: { step, mode, count, orderId },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+}
+
+/**
+ * The invariants after an order settled: its SKU's counts add up to what was received with
+ * nothing left reserved, and the money matches the status.
+ */
+async function expectInvariants(o: Order, sku: string, received: number): Promise<void> {
+  const bought = o.items.filter((i) => i.sku === sku).reduce((n, i) => n + i.quantity, 0);
+  const stock = await stockOf(sku);
+  expect(stock.available + stock.reserved + stock.sold, sku).toBe(received);
+  expect(stock.available).toBeGreaterThanOrEqual(0);
+  expect(stock.reserved, `${sku}: nothing left on hold`).toBe(0);
+  const charges = await chargesOf(o.orderId);
+  const captured = charges.filter((c) => c.capturedAmount > 0);
+  expect(captured.length, 'at most one capture').toBeLessThanOrEqual(1);
+  const net = charges.reduce((sum, c) => sum + c.capturedAmount - c.refundedAmount, 0);
+  expect(
+    charges.filter((c) => c.status === 'AUTHORIZED'),
+    'no authorization left open',
+  ).toEqual([]);
+  if (o.status === 'CONFIRMED') {
+    expect(net).toBe(o.total.amount);
+    expect(o.payment).toEqual({ status: 'CAPTURED', amount: o.total });
+    expect(stock.sold).toBeGreaterThanOrEqual(bought);
+  } else {
+    expect(o.status).toBe('FAILED');
+    expect(net, 'no net charge').toBe(0);
+    expect(o.failureReason).toBeDefined();
+  }
+}
+
+describe('checkout: the happy path', () => {
+  it('confirms the order, captures the server-computed total once, sells the stock, clears the cart and publishes OrderPlaced', async () => {
+    const a = await product(1250, 20);
+    const b2 = await product(999, 20);
+    // OrderPlaced reaches a queue through a rule of the stage's bus, as a consumer's would.
+    const sqs = new SQSClient(aws);
+    const queue = await sqs.send(new CreateQueueCommand({ QueueName: `e2e-order-placed-${run}` }));
+    const attrs = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    const events = new EventBridgeClient(aws);
+    await events.send(
+      new PutRuleCommand({
+        Name: `e2e-order-placed-${run}`,
+        EventBusName: 'store-local-bus',
+        EventPattern: JSON.stringify({ source: ['store.orders'], 'detail-type': ['OrderPlaced'] }),
+      }),
+    );
+    await events.send(
+      new PutTargetsCommand({
+        Rule: `e2e-order-placed-${run}`,
+        EventBusName: 'store-local-bus',
+        Targets: [{ Id: 'e2e', Arn: attrs.Attributes?.QueueArn }],
+      }),
+    );
+
+    const b = await buyer([
+      [a.sku, 2],
+      [b2.sku, 1],
+    ]);
+    const placed = await checkout(b);
+    expect(placed.status, JSON.stringify(placed.body)).toBe(202);
+    await expectDocumented('POST /checkout', placed);
+    expect(placed.headers.get('location')).toBe(`/orders/${placed.body.orderId}`);
+    expect(placed.body.status).toBe('PENDING');
+    const o = await settled(b, placed.body.orderId);
+    const res = await client.request('GET', `/orders/${o.orderId}`, { token: b.token });
+    await expectDocumented('GET /orders/{orderId}', res);
+
+    // 2 x 12.50 + 9.99 = 34.99, under the free-shipping threshold: 5.99 shipping.
+    expect(o).toMatchObject({
+      status: 'CONFIRMED',
+      userId: b.sub,
+      subtotal: { amount: 3499, currency: 'USD' },
+      shipping: { amount: 599, currency: 'USD' },
+      total: { amount: 4098, currency: 'USD' },
+      payment: { status: 'CAPTURED', amount: { amount: 4098, currency: 'USD' } },
+    });
+    expect(o.timeline.map((t) => t.status)).toEqual(['PENDING', 'CONFIRMED']);
+    const charges = await chargesOf(o.orderId);
+    expect(charges).toEqual([
+      expect.objectContaining({ amount: 4098, capturedAmount: 4098, status: 'CAPTURED' }),
+    ]);
+    expect(await stockOf(a.sku)).toMatchObject({ available: 18, reserved: 0, sold: 2 });
+    expect(await stockOf(b2.sku)).toMatchObject({ available: 19, reserved: 0, sold: 1 });
+    await expectInvariants(o, a.sku, 20);
+    const cart = await client.request<{ items: unknown[] }>('GET', '/me/cart', { token: b.token });
+    expect(cart.body.items).toEqual([]);
+
+    let detail: Record<string, unknown> | undefined;
+    await eventually(async () => {
+      const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.QueueUrl, WaitTimeSeconds: 1 }));
+      for (const m of got.Messages ?? []) {
+        const event = JSON.parse(m.Body ?? '{}') as { detail: Record<string, unknown> };
+        if (event.detail.orderId === o.orderId) detail = event.detail;
+      }
+      return detail !== undefined;
+    }, 15_000);
+    expect(detail).toMatchObject({
+      version: 1,
+      orderId: o.orderId,
+      userId: b.sub,
+      total: { amount: 4098, currency: 'USD' },
+      lines: expect.arrayContaining([expect.objectContaining({ sku: a.sku, quantity: 2, unitPrice: 1250 })]),
+    });
+
+    // The order is listed, newest first, and the listing matches the document.
+    const list = await client.request<{ items: Order[] }>('GET', '/orders', { token: b.token });
+    await expectDocumented('GET /orders', list);
+    expect(list.body.items.map((x) => x.orderId)).toEqual([o.orderId]);
+  });
+
+  it('retries a transient processor error and captures once', async () => {
+    const p = await product(2000, 5);
+    const b = await buyer([[p.sku, 1]]);
+    const placed = await checkout(b, { body: checkoutBody(b, 'tok_processingError') });
+    expect(placed.status).toBe(202);
+    const o = await settled(b, placed.body.orderId);
+    expect(o.status).toBe('CONFIRMED');
+    expect((await chargesOf(o.orderId)).filter((c) => c.capturedAmount > 0)).toHaveLength(1);
+    await expectInvariants(o, p.sku, 5);
+  });
+});
+
+describe('checkout: orders that fail', () => {
+  it.each([['tok_chargeDeclined'], ['tok_insufficientFunds']])(
+    'a declined card (%s): FAILED PAYMENT_DECLINED, stock back, cart kept',
+    async (card) => {
+      const p = await product(1500, 3);
+      const b = await buyer([[p.sku, 2]]);
+      const placed = await checkout(b, { body: checkoutBody(b, card) });
+      const o = await settled(b, placed.body.orderId);
+      expect(o).toMatchObject({
+        status: 'FAILED',
+        failureReason: 'PAYMENT_DECLINED',
+        payment: { status: 'DECLINED' },
+      });
+      expect(o.timeline.map((t) => t.status)).toEqual(['PENDING', 'FAILED']);
+      expect(await stockOf(p.sku)).toMatchObject({ available: 3, reserved: 0, sold: 0 });
+      await expectInvariants(o, p.sku, 3);
+      const cart = await client.request<{ items: { sku: string }[] }>('GET', '/me/cart', { token: b.token });
+      expect(cart.body.items.map((i) => i.sku)).toEqual([p.sku]);
+    },
+  );
+
+  it('out of stock: FAILED OUT_OF_STOCK naming the SKU, nothing held, nothing charged', async () => {
+    const p = await product(1000, 1);
+    const b = await buyer([[p.sku, 2]]);
+    const o = await settled(b, (await checkout(b)).body.orderId);
+    expect(o).toMatchObject({ status: 'FAILED', failureReason: 'OUT_OF_STOCK', payment: { status: 'NONE' } });
+    expect(o.failureMessage).toContain(p.sku);
+    expect(await chargesOf(o.orderId)).toEqual([]);
+    await expectInvariants(o, p.sku, 1);
+  });
+
+  it('a price changed since it was added: FAILED PRICE_CHANGED, nothing charged; re-adding accepts the new price', async () => {
+    const p = await product(1000, 5);
+    const b = await buyer([[p.sku, 1]]);
+    const current = await client.request<Record<string, unknown>>('GET', `/products/${p.productId}`);
+    const { productId: _id, createdAt: _c, updatedAt: _u, rating: _r, ...writable } = current.body;
+    const raised = await client.request('PUT', `/admin/products/${p.productId}`, {
+      token: admin,
+      body: {
+        ...writable,
+        variants: [{ sku: p.sku, attributes: { size: 'M' }, price: { amount: 1200, currency: 'USD' } }],
+      },
+    });
+    expect(raised.status, JSON.stringify(raised.body)).toBe(200);
+    const o = await settled(b, (await checkout(b)).body.orderId);
+    expect(o).toMatchObject({
+      status: 'FAILED',
+      failureReason: 'PRICE_CHANGED',
+      total: { amount: 1200 + 599 },
+    });
+    expect(await chargesOf(o.orderId)).toEqual([]);
+    await expectInvariants(o, p.sku, 5);
+    // Adding again takes the current price; the next checkout charges it.
+    await client.request('POST', `/carts/${b.cartId}/items`, {
+      token: b.token,
+      body: { sku: p.sku, quantity: 1 },
+    });
+    await client.request('PATCH', `/carts/${b.cartId}/items/${p.sku}`, {
+      token: b.token,
+      body: { quantity: 1 },
+    });
+    const again = await settled(b, (await checkout(b)).body.orderId);
+    expect(again).toMatchObject({ status: 'CONFIRMED', total: { amount: 1799 } });
+  });
+});
+
+describe('checkout: bad input changes nothing', () => {
+  it('answers 400, 404 and 422 as documented, writes no order, and leaves the cart and stock as they were', async () => {
+    const p = await product(1000, 4);
+    const b = await buyer([[p.sku, 1]]);
+    const other = await buyer([[p.sku, 1]]);
+    const empty = await buyer();
+    const before = await client.request<{ version: number }>('GET', '/me/cart', { token: b.token });
+    const cases: { name: string; res: Awaited<ReturnType<typeof checkout>>; status: number }[] = [];
+    const expectStatus = async (name: string, res: Awaited<ReturnType<typeof checkout>>, status: number) =>
+      cases.push({ name, res, status });
+    await expectStatus(
+      'no key',
+      await client.request('POST', '/checkout', { token: b.token, body: checkoutBody(b) }),
+      400,
+    );
+    for (const bad of ['short', 'has space in it', 'x'.repeat(129), 'ünïcode-key-1']) {
+      await expectStatus(`key ${bad}`, await checkout(b, { key: bad }), 400);
+    }
+    const body = checkoutBody(b);
+    for (const [name, broken] of [
+      ['no address', { ...body, shippingAddress: undefined }],
+      ['no country', { ...body, shippingAddress: { ...ADDRESS, country: undefined } }],
+      ['bad country', { ...body, shippingAddress: { ...ADDRESS, country: 'usa' } }],
+      ['blank name', { ...body, shippingAddress: { ...ADDRESS, name: '   ' } }],
+      ['extra field', { ...body, coupon: 'FREE' }],
+      ['no token', { ...body, payment: {} }],
+      ['bad cart id', { ...body, cartId: '../etc' }],
+      ['array body', [body]],
+    ] as const) {
+      await expectStatus(name, await checkout(b, { body: broken }), 400);
+    }
+    await expectStatus(
+      'raw text',
+      await client.request('POST', '/checkout', {
+        token: b.token,
+        rawBody: '{"cartId":',
+        headers: { 'idempotency-key': key() },
+      }),
+      400,
+    );
+    await expectStatus("someone else's cart", await checkout(b, { body: checkoutBody(other) }), 404);
+    await expectStatus('an empty cart', await checkout(empty), 422);
+    const anonymous = await client.request('POST', '/checkout', {
+      body: checkoutBody(b),
+      headers: { 'idempotency-key': key() },
+    });
+    expect(anonymous.status).toBe(401);
+    for (const c of cases) {
+      expect(c.res.status, `${c.name}: ${JSON.stringify(c.res.body)}`).toBe(c.status);
+      expect(c.res.headers.get('content-type'), c.name).toContain('application/problem+json');
+      await expectDocumented('POST /checkout', c.res);
+    }
+    expect(
+      (await client.request<{ items: unknown[] }>('GET', '/orders', { token: b.token })).body.items,
+    ).toEqual([]);
+    const after = await client.request<{ version: number }>('GET', '/me/cart', { token: b.token });
+    expect(after.body.version).toBe(before.body.version);
+    expect(await stockOf(p.sku)).toMatchObject({ available: 4, reserved: 0, sold: 0 });
+  });
+
+  it("answers 404 for someone else's order and 400 for an id no order has; cursors are bound to their user", async () => {
+    const p = await product(1000, 4);
+    const b = await buyer([[p.sku, 1]]);
+    const o = await settled(b, (await checkout(b)).body.orderId);
+    const stranger = await buyer();
+    const theirs = await client.request('GET', `/orders/${o.orderId}`, { token: stranger.token });
+    expect(theirs.status).toBe(404);
+    await expectDocumented('GET /orders/{orderId}', theirs);
+    const adminView = await client.request<Order>('GET', `/orders/${o.orderId}`, { token: admin });
+    expect(adminView.body.orderId).toBe(o.orderId);
+    const malformed = await client.request('GET', '/orders/not-an-order', { token: b.token });
+    expect(malformed.status).toBe(400);
+    await expectDocumented('GET /orders/{orderId}', malformed);
+
+    // Two more orders, then pages of one: newest first, and a cursor is this user's only.
+    for (let i = 0; i < 2; i++) {
+      await client.request('POST', `/carts/${b.cartId}/items`, {
+        token: b.token,
+        body: { sku: p.sku, quantity: 1 },
+      });
+      await settled(b, (await checkout(b)).body.orderId);
+    }
+    const first = await client.request<{ items: Order[]; nextCursor?: string }>('GET', '/orders?limit=1', {
+      token: b.token,
+    });
+    const all = await client.request<{ items: Order[] }>('GET', '/orders', { token: b.token });
+    expect(all.body.items).toHaveLength(3);
+    expect(first.body.items[0]?.orderId).toBe(all.body.items[0]?.orderId);
+    const createdAt = all.body.items.map((x) => x.timeline[0]?.at ?? '');
+    expect([...createdAt].sort().reverse()).toEqual(createdAt);
+    const cursor = first.body.nextCursor as string;
+    const second = await client.request<{ items: Order[] }>('GET', `/orders?limit=1&cursor=${cursor}`, {
+      token: b.token,
+    });
+    expect(second.body.items[0]?.orderId).toBe(all.body.items[1]?.orderId);
+    const stolen = await client.request('GET', `/orders?cursor=${cursor}`, { token: stranger.token });
+    expect(stolen.status).toBe(400);
+    await expectDocumented('GET /orders', stolen);
+    for (const q of ['limit=0', 'limit=51', 'limit=x', 'cursor=%20', 'sort=old']) {
+      const res = await client.request('GET', `/orders?${q}`, { token: b.token });
+      expect(res.status, q).toBe(400);
+    }
+  });
+});
+
+describe('checkout: idempotency', () => {
+  it('answers a repeat with the same order, refuses the key with another body (422), and keys are per user', async () => {
+    const p = await product(1000, 10);
+    const b = await buyer([[p.sku, 1]]);
+    const k = key();
+    const first = await checkout(b, { key: k });
+    expect(first.status).toBe(202);
+    expect(first.body.orderId).toBe(orderIdFor(b.sub, k));
+    const o = await settled(b, first.body.orderId);
+    const again = await checkout(b, { key: k });
+    expect([200, 202]).toContain(again.status);
+    expect(again.body.orderId).toBe(first.body.orderId);
+    const changed = await checkout(b, {
+      key: k,
+      body: { ...checkoutBody(b), payment: { token: 'tok_chargeDeclined' } },
+    });
+    expect(changed.status).toBe(422);
+    await expectDocumented('POST /checkout', changed);
+    expect(await chargesOf(o.orderId)).toHaveLength(1);
+    // Another buyer's same key is another checkout.
+    const c = await buyer([[p.sku, 1]]);
+    const theirs = await checkout(c, { key: k });
+    expect(theirs.status).toBe(202);
+    expect(theirs.body.orderId).not.toBe(first.body.orderId);
+    await settled(c, theirs.body.orderId);
+  });
+
+  it('20 parallel requests with one key place one order and charge once', async () => {
+    const p = await product(1000, 10);
+    const b = await buyer([[p.sku, 1]]);
+    const k = key();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => checkout(b, { key: k })));
+    const statuses = answers.map((a) => a.status);
+    // One runs; a duplicate that arrives while it runs is told to retry (409), later ones replay it.
+    for (const s of statuses) expect([202, 409]).toContain(s);
+    const ids = new Set(answers.filter((a) => a.status === 202).map((a) => a.body.orderId));
+    expect(ids.size).toBe(1);
+    const [orderId] = [...ids] as [string];
+    for (const a of answers) await expectDocumented('POST /checkout', a);
+    const o = await settled(b, orderId);
+    expect(o.status).toBe('CONFIRMED');
+    const listed = await client.request<{ items: Order[] }>('GET', '/orders', { token: b.token });
+    expect(listed.body.items.map((x) => x.orderId)).toEqual([orderId]);
+    expect(await chargesOf(orderId)).toHaveLength(1);
+    await expectInvariants(o, p.sku, 10);
+  });
+
+  it('a retry after the checkout function crashed answers the same order, whose saga runs once', async () => {
+    const p = await product(1000, 10);
+    const b = await buyer([[p.sku, 1]]);
+    const k = key();
+    // The function writes the order and starts the saga, then crashes before answering.
+    const res = await client.request('POST', '/dev/faults', {
+      token: admin,
+      body: { step: 'PlaceOrder', mode: 'crash-after-success', count: 1 },
+    });
+    expect(res.status).toBe(201);
+    const crashed = await checkout(b, { key: k });
+    expect(crashed.status).toBe(502);
+    const retried = await checkout(b, { key: k });
+    expect(retried.status).toBe(202);
+    expect(retried.body.orderId).toBe(orderIdFor(b.sub, k));
+    const o = await settled(b, retried.body.orderId);
+    expect(o.status).toBe('CONFIRMED');
+    expect(await chargesOf(o.orderId)).toHaveLength(1);
+  });
+});
+
+describe('checkout: concurrency', () => {
+  it('30 buyers racing for 10 units: exactly 10 sold, 20 OUT_OF_STOCK, no oversell', async () => {
+    const p = await product(1000, 10);
+    const racers = await Promise.all(Array.from({ length: 30 }, () => buyer([[p.sku, 1]])));
+    const placed = await Promise.all(racers.map((b) => checkout(b)));
+    for (const res of placed) expect(res.status).toBe(202);
+    const orders = await Promise.all(racers.map((b, i) => settled(b, placed[i]?.body.orderId as string)));
+    const confirmed = orders.filter((o) => o.status === 'CONFIRMED');
+    const short = orders.filter((o) => o.failureReason === 'OUT_OF_STOCK');
+    expect(confirmed).toHaveLength(10);
+    expect(short).toHaveLength(20);
+    expect(await stockOf(p.sku)).toMatchObject({ available: 0, reserved: 0, sold: 10 });
+    for (const o of orders) await expectInvariants(o, p.sku, 10);
+  }, 180_000);
+});
+
+describe('checkout: the fault matrix', () => {
+  const FORWARD = [
+    'ValidateCart',
+    'ReserveInventory',
+    'AuthorizePayment',
+    'CapturePayment',
+    'CommitReservation',
+    'ConfirmOrder',
+    'ClearCart',
+  ] as const;
+  const COMPENSATIONS = ['ReversePayment', 'ReleaseInventory', 'MarkFailed'] as const;
+  const MODES = ['error', 'timeout', 'crash-after-success'] as const;
+
+  interface Case {
+    step: string;
+    mode: string;
+    count: number;
+    card: string;
+    expected: { status: string; reason?: string };
+  }
+  const cases: Case[] = [
+    // One fault in any step: retried, the order settles as it would have without it.
+    ...FORWARD.flatMap((step) =>
+      MODES.map((mode) => ({ step, mode, count: 1, card: 'tok_visa', expected: { status: 'CONFIRMED' } })),
+    ),
+    // One fault in a compensation (a declined card runs them all): retried, it still settles.
+    ...COMPENSATIONS.flatMap((step) =>
+      MODES.map((mode) => ({
+        step,
+        mode,
+        count: 1,
+        card: 'tok_chargeDeclined',
+        expected: { status: 'FAILED', reason: 'PAYMENT_DECLINED' },
+      })),
+    ),
+    // A step before the pivot that keeps failing past its retries: compensated, no net charge.
+    ...(['ReserveInventory', 'AuthorizePayment', 'CapturePayment'] as const).map((step) => ({
+      step,
+      mode: 'crash-after-success',
+      count: 4,
+      card: 'tok_visa',
+      expected: { status: 'FAILED', reason: 'INTERNAL' },
+    })),
+    {
+      step: 'CommitReservation',
+      mode: 'error',
+      count: 7,
+      card: 'tok_visa',
+      expected: { status: 'FAILED', reason: 'INTERNAL' },
+    },
+  ];
+
+  it(`settles every one of ${cases.length} faulted orders with the invariants intact`, async () => {
+    // Set up and place a few at a time (the local cloud is one machine: a burst of cold starts
+    // would queue past the checkout function's timeout), then let every saga run side by side.
+    const placed = await pool(cases, 8, async (c) => {
+      const p = await product(1000, 3);
+      const b = await buyer([[p.sku, 2]]);
+      const k = key();
+      await arm(c.step, c.mode, orderIdFor(b.sub, k), c.count);
+      const res = await checkout(b, { key: k, body: checkoutBody(b, c.card) });
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      return { c, b, orderId: res.body.orderId, sku: p.sku };
+    });
+    const results = await Promise.all(
+      placed.map(async ({ c, b, orderId, sku }) => ({ c, sku, o: await settled(b, orderId, 150_000) })),
+    );
+    for (const { c, o, sku } of results) {
+      const label = `${c.step} x ${c.mode} x${c.count}`;
+      expect({ status: o.status, reason: o.failureReason }, label).toEqual({
+        status: c.expected.status,
+        reason: c.expected.reason,
+      });
+      await expectInvariants(o, sku, 3);
+    }
+    const armed = await client.request<unknown>('DELETE', '/dev/faults', { token: admin });
+    expect(armed.status).toBe(204);
+  }, 240_000);
+
+  it('a hold the reaper released while the saga was paying is compensated, never oversold', async () => {
+    const p = await product(1000, 2);
+    const b = await buyer([[p.sku, 2]]);
+    const k = key();
+    const orderId = orderIdFor(b.sub, k);
+    // CapturePayment hangs for its timeout: the reservation is held meanwhile.
+    await arm('CapturePayment', 'timeout', orderId);
+    await checkout(b, { key: k });
+    await eventually(async () => (await inventory.store.getReservation(orderId))?.status === 'HELD', 15_000);
+    // The hold expires, and the reaper returns its units to the shelf.
+    await doc.send(
+      new UpdateCommand({
+        TableName: 'store-local-reservations',
+        Key: reservationKey(orderId),
+        UpdateExpression: 'SET expiresAt = :past',
+        ExpressionAttributeValues: { ':past': Math.floor(Date.now() / 1000) - 60 },
+      }),
+    );
+    await reapExpired(inventory);
+    expect((await inventory.store.getReservation(orderId))?.status).toBe('RELEASED');
+    const o = await settled(b, orderId);
+    expect(o).toMatchObject({ status: 'FAILED', failureReason: 'INTERNAL', payment: { status: 'REFUNDED' } });
+    expect(await stockOf(p.sku)).toMatchObject({ available: 2, reserved: 0, sold: 0 });
+    await expectInvariants(o, p.sku, 2);
+  }, 120_000);
+});
