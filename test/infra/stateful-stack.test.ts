@@ -71,6 +71,60 @@ describe.each(['staging', 'prod'] as const)('stateful stack, stage %s', (stage) 
     );
   });
 
+  it('has the orders table: keys, a by-user index (ALL) and a sparse sharded PENDING index (orderId only)', () => {
+    s.stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: `store-${stage}-orders`,
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: stage === 'prod',
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byUser',
+          KeySchema: [
+            { AttributeName: 'userKey', KeyType: 'HASH' },
+            { AttributeName: 'createdKey', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: 'pending',
+          KeySchema: [
+            { AttributeName: 'pendingShard', KeyType: 'HASH' },
+            { AttributeName: 'pendingSince', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['orderId'] },
+        },
+      ],
+    });
+    const [[, orders] = []] = resourcesOf(s.statefulJson, 'AWS::DynamoDB::Table').filter(
+      ([, t]) => t.Properties.TableName === `store-${stage}-orders`,
+    );
+    expect(orders?.Properties).not.toHaveProperty('StreamSpecification');
+    expect((orders as { DeletionPolicy?: string } | undefined)?.DeletionPolicy).toBe(
+      stage === 'prod' ? 'Retain' : 'Delete',
+    );
+  });
+
+  it("has the checkout route's idempotency table (records expire by TTL) and the saga's DLQ (SSE, 14 days)", () => {
+    s.stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+      TableName: `store-${stage}-checkout-idempotency`,
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+    s.stateful.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: `store-${stage}-checkout-dlq`,
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1_209_600,
+    });
+  });
+
   it('has the event bus and the indexer DLQ (SSE, SSL only)', () => {
     s.stateful.hasResourceProperties('AWS::Events::EventBus', { Name: `store-${stage}-bus` });
     s.stateful.hasResourceProperties('AWS::SQS::Queue', {
