@@ -482,7 +482,7 @@ describe('checkout: bad input changes nothing', () => {
     const stolen = await client.request('GET', `/orders?cursor=${cursor}`, { token: stranger.token });
     expect(stolen.status).toBe(400);
     await expectDocumented('GET /orders', stolen);
-    for (const q of ['limit=0', 'limit=51', 'limit=x', 'cursor=%20', 'sort=old']) {
+    for (const q of ['limit=0', 'limit=101', 'limit=x', 'cursor=%20', 'sort=old']) {
       const res = await client.request('GET', `/orders?${q}`, { token: b.token });
       expect(res.status, q).toBe(400);
     }

@@ -195,9 +195,15 @@ export class DynamoDbOrderRepository implements OrderRepository {
         new UpdateCommand({
           TableName: this.table,
           Key: orderKey(orderId),
-          UpdateExpression: 'SET attention = :a, updatedAt = :at',
+          // Out of the sweeper's index too: a person settles it, no new saga should start for it.
+          UpdateExpression:
+            'SET attention = :a, updatedAt = :at, version = version + :one REMOVE pendingShard, pendingSince',
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':a': { at: at.toISOString(), error }, ':at': at.toISOString() },
+          ExpressionAttributeValues: {
+            ':a': { at: at.toISOString(), error },
+            ':at': at.toISOString(),
+            ':one': 1,
+          },
         }),
       );
     } catch (failure) {

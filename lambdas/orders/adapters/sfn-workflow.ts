@@ -27,8 +27,12 @@ export class SfnWorkflow implements Workflow {
       );
       return true;
     } catch (error) {
+      const name = error instanceof Error ? error.name : '';
       // Running or finished already: the order has its one saga.
-      if (error instanceof Error && error.name === 'ExecutionAlreadyExists') return false;
+      if (name === 'ExecutionAlreadyExists') return false;
+      // Throttled past the SDK's own retries: the order is written, and the sweeper starts its
+      // saga within minutes; failing the checkout now would only make the buyer retry.
+      if (name === 'ThrottlingException' || name === 'TooManyRequestsException') return false;
       throw error;
     }
   }

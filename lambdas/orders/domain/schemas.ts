@@ -73,7 +73,7 @@ export const OrderIdSchema = z
   .regex(ORDER_ID_PATTERN, 'An order id as POST /checkout returned it.')
   .meta({ example: 'ord_Jx2d3mZ4kq9V1bQe0sR7tY5uW8aC6fGh' });
 
-export const MAX_PAGE = 50;
+export const MAX_PAGE = 100;
 export const DEFAULT_PAGE = 20;
 
 export const ListOrdersQuerySchema = z.strictObject({

@@ -259,6 +259,9 @@ export async function markFailed(
     const order = await deps.orders.get(input.orderId);
     // A missing order has nothing to mark: its saga was started for an id nothing wrote.
     if (order && order.status !== 'FAILED') throw orderSettled(input.orderId, order.status);
+    // A repeat answers what the first run recorded.
+    if (order?.failureReason)
+      return { orderId: input.orderId, status: 'FAILED', reason: order.failureReason };
   }
   return { orderId: input.orderId, status: 'FAILED', reason };
 }
@@ -275,7 +278,8 @@ export async function flagForAttention(
 
 /** Orders are given this long to start their saga before the sweeper starts it for them. */
 export const PENDING_GRACE_MS = 2 * 60 * 1000;
-export const SWEEP_BATCH = 100;
+/** At most this many a run (5 minutes); a start takes a few milliseconds. */
+export const SWEEP_BATCH = 1000;
 
 /**
  * The sweeper: every PENDING order older than the grace period gets its saga started. A start of

@@ -86,6 +86,7 @@ const BUSINESS_ERRORS: Record<string, readonly string[]> = {
     'AmountRefused',
     'InvalidChargeState',
     'InvalidStepInput',
+    'IdempotencyValidationError',
   ],
   CapturePayment: [
     'IdempotencyKeyReused',
@@ -93,6 +94,7 @@ const BUSINESS_ERRORS: Record<string, readonly string[]> = {
     'InvalidChargeState',
     'ChargeNotFound',
     'InvalidStepInput',
+    'IdempotencyValidationError',
   ],
   CommitReservation: ['ReservationReleased', 'ReservationNotFound', 'InvalidStepInput'],
   ConfirmOrder: ['OrderSettled', 'OrderNotFound', 'InvalidStepInput'],
@@ -103,6 +105,7 @@ const BUSINESS_ERRORS: Record<string, readonly string[]> = {
     'AmountRefused',
     'IdempotencyKeyReused',
     'InvalidStepInput',
+    'IdempotencyValidationError',
   ],
   ReleaseInventory: ['ReservationCommitted', 'InvalidStepInput'],
   MarkFailed: ['OrderSettled', 'InvalidStepInput'],

@@ -5,11 +5,11 @@
  * the order, so a second start of one is refused.
  */
 import { type Cart, type CartLine, newGuestCartId, userCartId } from '#cart/domain/cart.ts';
-import type { Caller } from '#shared/auth.ts';
 import type { FailureReason, Order, PaymentStatus } from '#orders/domain/order.ts';
 import type { CartReader, Catalog, OrderPage, OrderRepository, Workflow } from '#orders/domain/ports.ts';
 import type { CheckoutRequest } from '#orders/domain/schemas.ts';
 import type { OrdersDeps } from '#orders/domain/use-cases.ts';
+import type { Caller } from '#shared/auth.ts';
 
 export const usd = (amount: number) => ({ amount, currency: 'USD' as const });
 
@@ -52,13 +52,20 @@ export class InMemoryOrders implements OrderRepository {
     // Like a Query with Limit: a full page carries LastEvaluatedKey, whether or not more follow.
     return {
       orders,
-      ...(orders.length === limit && last ? { last: { orderId: last.orderId, createdAt: last.createdAt } } : {}),
+      ...(orders.length === limit && last
+        ? { last: { orderId: last.orderId, createdAt: last.createdAt } }
+        : {}),
     };
   }
 
-  private settle(orderId: string, at: Date, change: (order: Order) => void, entry: Order['timeline'][number]) {
+  private settle(
+    orderId: string,
+    at: Date,
+    change: (order: Order) => void,
+    entry: Order['timeline'][number],
+  ) {
     const order = this.orders.get(orderId);
-    if (!order || order.status !== 'PENDING') return false;
+    if (order?.status !== 'PENDING') return false;
     change(order);
     order.timeline.push(entry);
     order.updatedAt = at.toISOString();
@@ -102,6 +109,7 @@ export class InMemoryOrders implements OrderRepository {
     // No order to flag: the adapter swallows the failed condition too.
     if (!order) return;
     order.attention = { at: at.toISOString(), error };
+    order.version++;
     order.updatedAt = at.toISOString();
     this.writes++;
   }
