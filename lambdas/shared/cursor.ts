@@ -78,3 +78,12 @@ export function wrongQueryCursor(): ValidationError {
     'The cursor belongs to another query (text, filters, sort or category changed); start again without it.',
   );
 }
+
+/** An instant as positions store it (Date.toISOString()), spelled exactly so: nothing else decodes. */
+export const IsoInstantSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)
+  .refine((t) => {
+    const ms = Date.parse(t);
+    return Number.isFinite(ms) && new Date(ms).toISOString() === t;
+  });

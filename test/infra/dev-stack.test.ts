@@ -11,19 +11,23 @@ import {
   synthAlone,
 } from './support/alone.ts';
 
+/** The dev stack synthesized alone in stage local, with the local issuer and the ledger. */
+const devStack = () =>
+  synthAlone('local', ({ app, config, platform, issuer, stateful }) => {
+    return new DevStack(app, 'Dev', {
+      config,
+      platform,
+      issuer,
+      jwtIssuer: LOCAL_JWT_ISSUER,
+      jwtAudience: LOCAL_JWT_AUDIENCE,
+      paymentsTable: stateful.paymentsTable,
+      paymentsIndexNames: stateful.paymentsIndexNames,
+    });
+  });
+
 describe('dev stack alone', () => {
   it('serves POST /dev/token from DevToken with the local issuer key, in stage local', () => {
-    const s = synthAlone('local', ({ app, config, platform, issuer, stateful }) => {
-      return new DevStack(app, 'Dev', {
-        config,
-        platform,
-        issuer,
-        jwtIssuer: LOCAL_JWT_ISSUER,
-        jwtAudience: LOCAL_JWT_AUDIENCE,
-        paymentsTable: stateful.paymentsTable,
-        paymentsIndexNames: stateful.paymentsIndexNames,
-      });
-    });
+    const s = devStack();
     expect(routesOf(s.json).get('POST /dev/token')).toMatchObject({ AuthorizationType: 'NONE' });
     const env = envOf(functionsById(s.json).get('DevToken'));
     expect(env).toMatchObject({ JWT_ISSUER: LOCAL_JWT_ISSUER, JWT_AUDIENCE: LOCAL_JWT_AUDIENCE });
@@ -33,17 +37,7 @@ describe('dev stack alone', () => {
   });
 
   it("serves GET /dev/psp/charges to admins from DevPspCharges, which may only query the ledger's by-order index", () => {
-    const s = synthAlone('local', ({ app, config, platform, issuer, stateful }) => {
-      return new DevStack(app, 'Dev', {
-        config,
-        platform,
-        issuer,
-        jwtIssuer: LOCAL_JWT_ISSUER,
-        jwtAudience: LOCAL_JWT_AUDIENCE,
-        paymentsTable: stateful.paymentsTable,
-        paymentsIndexNames: stateful.paymentsIndexNames,
-      });
-    });
+    const s = devStack();
     expect(routesOf(s.json).get('GET /dev/psp/charges')).toMatchObject({
       AuthorizationType: 'CUSTOM',
       AuthorizerId: STUB_PLATFORM_IDS.tokenAuthorizerId,
@@ -61,17 +55,7 @@ describe('dev stack alone', () => {
   });
 
   it('serves POST and DELETE /dev/faults to admins from DevFaults, which needs no AWS access', () => {
-    const s = synthAlone('local', ({ app, config, platform, issuer, stateful }) => {
-      return new DevStack(app, 'Dev', {
-        config,
-        platform,
-        issuer,
-        jwtIssuer: LOCAL_JWT_ISSUER,
-        jwtAudience: LOCAL_JWT_AUDIENCE,
-        paymentsTable: stateful.paymentsTable,
-        paymentsIndexNames: stateful.paymentsIndexNames,
-      });
-    });
+    const s = devStack();
     const routes = routesOf(s.json);
     expect([...routes.keys()].filter((r) => r.endsWith(' /dev/faults')).sort()).toEqual([
       'DELETE /dev/faults',

@@ -4,7 +4,13 @@
  * turns it back into its own start key, so the client never supplies a key, only a position.
  */
 import * as z from 'zod';
-import { encodeCursor, parseCursor, queryBinding, wrongQueryCursor } from '#shared/cursor.ts';
+import {
+  encodeCursor,
+  IsoInstantSchema,
+  parseCursor,
+  queryBinding,
+  wrongQueryCursor,
+} from '#shared/cursor.ts';
 import { PRODUCT_ID_PATTERN } from './ids.ts';
 
 export interface ListPosition {
@@ -13,19 +19,10 @@ export interface ListPosition {
   productId: string;
 }
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-
 /** `{ h: <binding to the category, or to "all">, t: <createdAt>, id: <productId> }`, nothing else. */
 const ListCursorSchema = z.strictObject({
   h: z.string(),
-  t: z
-    .string()
-    .regex(ISO_INSTANT)
-    // A real instant, spelled exactly as the product's createdAt is stored.
-    .refine((t) => {
-      const ms = Date.parse(t);
-      return Number.isFinite(ms) && new Date(ms).toISOString() === t;
-    }),
+  t: IsoInstantSchema,
   id: z.string().regex(PRODUCT_ID_PATTERN),
 });
 

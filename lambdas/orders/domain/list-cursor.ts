@@ -3,20 +3,18 @@
  * listing issued it, so a cursor never pages through someone else's orders.
  */
 import * as z from 'zod';
-import { encodeCursor, parseCursor, queryBinding, wrongQueryCursor } from '#shared/cursor.ts';
+import {
+  encodeCursor,
+  IsoInstantSchema,
+  parseCursor,
+  queryBinding,
+  wrongQueryCursor,
+} from '#shared/cursor.ts';
 import { ORDER_ID_PATTERN } from './order.ts';
-
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 const OrdersCursorSchema = z.strictObject({
   h: z.string(),
-  t: z
-    .string()
-    .regex(ISO_INSTANT)
-    .refine((t) => {
-      const ms = Date.parse(t);
-      return Number.isFinite(ms) && new Date(ms).toISOString() === t;
-    }),
+  t: IsoInstantSchema,
   id: z.string().regex(ORDER_ID_PATTERN),
 });
 
