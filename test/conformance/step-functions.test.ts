@@ -211,6 +211,14 @@ describe('optimized integrations send what AWS sends', () => {
       userId: 'alice',
       lines: [{ sku: 'SKU-1', productId: 'p-1', quantity: 1, unitPrice: 2599 }],
       total: { amount: 2599, currency: 'USD' },
+      shippingAddress: {
+        name: 'Alice',
+        line1: '1 Main St',
+        city: 'Springfield',
+        postalCode: '12345',
+        country: 'US',
+      },
+      contact: { email: 'alice@example.com' },
       placedAt: '2026-01-01T00:00:00.000Z',
     });
   });

@@ -84,7 +84,7 @@ export interface Order {
   /** A compensation could not finish: someone must look (the saga's DLQ has the details). */
   attention?: { at: string; error: string };
   /** The buyer's contact as their token stated it at checkout (for notifications). */
-  contact?: { email?: string };
+  contact?: { email?: string; phone?: string };
   timeline: TimelineEntry[];
   createdAt: string;
   updatedAt: string;

@@ -178,6 +178,9 @@ export interface SagaOrder {
   currency: 'USD';
   token: string;
   lines: { sku: string; productId: string; quantity: number; unitPrice: number }[];
+  shippingAddress: Order['shippingAddress'];
+  /** Always an object, so the state machine's paths into it always resolve. */
+  contact: NonNullable<Order['contact']>;
 }
 
 /**
@@ -203,6 +206,8 @@ export async function validateOrder(deps: Pick<OrdersDeps, 'orders'>, orderId: s
       quantity: l.quantity,
       unitPrice: l.unitPrice.amount,
     })),
+    shippingAddress: order.shippingAddress,
+    contact: order.contact ?? {},
   };
 }
 

@@ -136,12 +136,20 @@ export const ORDER = {
   userId: 'user-alice',
   cartId: 'cart-42',
   total: 5497,
-  currency: 'EUR',
+  currency: 'USD',
   token: 'tok_test_visa',
   lines: [
     { sku: 'MUG-BLUE', productId: 'p-mug', quantity: 2, unitPrice: 1299 },
     { sku: 'TEE-M', productId: 'p-tee', quantity: 1, unitPrice: 2899 },
   ],
+  shippingAddress: {
+    name: 'Alice',
+    line1: '1 Main St',
+    city: 'Springfield',
+    postalCode: '12345',
+    country: 'US',
+  },
+  contact: { email: 'alice@example.com' },
 } satisfies JsonObject;
 export const CHARGE_ID = 'ch_test_1';
 

@@ -4,6 +4,7 @@
  * intended behaviour written out by hand, so a change to the ASL that drifts from it fails here.
  */
 import { describe, expect, it } from 'vitest';
+import { OrderPlacedSchema } from '../../../lambdas/events/catalog.ts';
 import { SAGA_STEPS } from '../../../lib/services/checkout/checkout-stack.ts';
 import {
   type AslState,
@@ -345,6 +346,8 @@ describe('the happy path', () => {
               userId: ORDER.userId,
               lines: ORDER.lines,
               total: { amount: ORDER.total, currency: ORDER.currency },
+              shippingAddress: ORDER.shippingAddress,
+              contact: ORDER.contact,
               placedAt: CONFIRMED_AT,
             },
           },
@@ -670,5 +673,14 @@ describe('the terminal states', () => {
     expect(outcome.terminal).toBe(name);
     expect(outcome.status).toBe(status);
     expect(outcome.states.filter((s) => ['Placed', 'Failed', 'NeedsAttention'].includes(s))).toEqual([name]);
+  });
+});
+
+describe('the OrderPlaced the saga publishes', () => {
+  it('is a valid OrderPlaced of the event catalogue, so every consumer can read it', async () => {
+    const run = await saga().run();
+    const [put] = run.inputsOf('events:putEvents') as { Entries: { Detail: unknown }[] }[];
+    const parsed = OrderPlacedSchema.safeParse(put?.Entries[0]?.Detail);
+    expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
   });
 });

@@ -47,6 +47,8 @@ describe('validateOrder', () => {
         { sku: 'A', productId: 'p-A', quantity: 2, unitPrice: 1000 },
         { sku: 'B', productId: 'p-B', quantity: 1, unitPrice: 250 },
       ],
+      shippingAddress: expect.objectContaining({ country: expect.any(String) }),
+      contact: expect.any(Object),
     });
   });
 

@@ -1,0 +1,136 @@
+/**
+ * The catalogue of domain events on the store's EventBridge bus (docs/events.md): one zod schema
+ * per detail type, which producers validate before they publish and consumers parse with, so both
+ * sides read the same contract. Each detail carries `version`; a breaking change is a new version
+ * published beside the old one until every consumer reads it. Each service publishes under its
+ * own source. Details carry what consumers need (ids, lines, amounts, the buyer's contact), never
+ * whole records.
+ */
+import * as z from 'zod';
+
+export const SOURCES = {
+  orders: 'store.orders',
+  fulfillment: 'store.fulfillment',
+  payment: 'store.payment',
+  inventory: 'store.inventory',
+} as const;
+
+const MoneySchema = z.strictObject({ amount: z.int().min(0), currency: z.literal('USD') });
+const Id = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/);
+const Instant = z.iso.datetime();
+
+/** Where notifications go: what the buyer's token stated at checkout. */
+export const ContactSchema = z.object({
+  email: z.string().max(320).optional(),
+  phone: z.string().max(32).optional(),
+});
+
+export const AddressSchema = z.object({
+  name: z.string(),
+  line1: z.string(),
+  line2: z.string().optional(),
+  city: z.string(),
+  region: z.string().optional(),
+  postalCode: z.string(),
+  country: z.string(),
+});
+
+const LineSchema = z.object({
+  sku: z.string().min(1).max(64),
+  productId: z.string().min(1).max(128),
+  quantity: z.int().min(1),
+  /** Minor units. */
+  unitPrice: z.int().min(0),
+});
+
+export const OrderPlacedSchema = z.object({
+  version: z.literal(1),
+  orderId: Id,
+  userId: z.string().min(1).max(256),
+  lines: z.array(LineSchema).min(1),
+  total: MoneySchema,
+  shippingAddress: AddressSchema,
+  contact: ContactSchema,
+  placedAt: Instant,
+});
+
+export const OrderCancelledSchema = z.object({
+  version: z.literal(1),
+  orderId: Id,
+  userId: z.string().min(1).max(256),
+  lines: z.array(z.object({ sku: z.string(), quantity: z.int().min(1) })).min(1),
+  /** The capture to return: the order's total. */
+  refund: MoneySchema,
+  contact: ContactSchema,
+  cancelledAt: Instant,
+});
+
+export const ShipmentItemSchema = z.object({ sku: z.string(), quantity: z.int().min(1) });
+
+export const ShipmentCreatedSchema = z.object({
+  version: z.literal(1),
+  shipmentId: Id,
+  orderId: Id,
+  warehouseId: z.string().min(1).max(64),
+  items: z.array(ShipmentItemSchema).min(1),
+  /** How many shipments the order was split into (this one included). */
+  shipmentsInOrder: z.int().min(1),
+  createdAt: Instant,
+});
+
+export const ShipmentShippedSchema = z.object({
+  version: z.literal(1),
+  shipmentId: Id,
+  orderId: Id,
+  trackingNumber: z.string().min(1).max(64),
+  contact: ContactSchema,
+  shippedAt: Instant,
+});
+
+export const ShipmentDeliveredSchema = z.object({
+  version: z.literal(1),
+  shipmentId: Id,
+  orderId: Id,
+  contact: ContactSchema,
+  deliveredAt: Instant,
+});
+
+export const PaymentRefundedSchema = z.object({
+  version: z.literal(1),
+  orderId: Id,
+  chargeId: z.string(),
+  refunded: MoneySchema,
+  /** Why: `cancellation` for a cancelled order. */
+  reason: z.string(),
+  refundedAt: Instant,
+});
+
+export const StockReturnedSchema = z.object({
+  version: z.literal(1),
+  orderId: Id,
+  lines: z.array(z.object({ sku: z.string(), quantity: z.int().min(1) })),
+  returnedAt: Instant,
+});
+
+/** Every event: its source and the schema of its detail. */
+export const EVENTS = {
+  OrderPlaced: { source: SOURCES.orders, schema: OrderPlacedSchema },
+  OrderCancelled: { source: SOURCES.orders, schema: OrderCancelledSchema },
+  ShipmentCreated: { source: SOURCES.fulfillment, schema: ShipmentCreatedSchema },
+  ShipmentShipped: { source: SOURCES.fulfillment, schema: ShipmentShippedSchema },
+  ShipmentDelivered: { source: SOURCES.fulfillment, schema: ShipmentDeliveredSchema },
+  PaymentRefunded: { source: SOURCES.payment, schema: PaymentRefundedSchema },
+  StockReturned: { source: SOURCES.inventory, schema: StockReturnedSchema },
+} as const;
+
+export type EventName = keyof typeof EVENTS;
+export type EventDetail<E extends EventName> = z.output<(typeof EVENTS)[E]['schema']>;
+
+/** An event as EventBridge delivers it to an SQS target (the message body). */
+export interface BusEvent<E extends EventName = EventName> {
+  id: string;
+  source: string;
+  'detail-type': E;
+  time: string;
+  detail: EventDetail<E>;
+}
