@@ -254,7 +254,7 @@ export class DynamoDbInventoryStore implements InventoryStore {
 
   async settle(
     reservation: Reservation,
-    to: Exclude<ReservationStatus, 'HELD'>,
+    to: 'RELEASED' | 'COMMITTED',
     now: Date,
     expiredBy?: Date,
   ): Promise<SettleResult> {
@@ -322,6 +322,60 @@ export class DynamoDbInventoryStore implements InventoryStore {
       }
       if (TRANSIENT_ERRORS.has(name ?? '')) return { kind: 'contended' };
       // The same token already finished this order's reservation (another caller, other parameters).
+      if (name === 'IdempotentParameterMismatchException') return { kind: 'changed' };
+      throw error;
+    }
+  }
+
+  async returnSold(reservation: Reservation, now: Date): Promise<SettleResult> {
+    const at = now.toISOString();
+    const items: TransactItem[] = [
+      {
+        Update: {
+          TableName: this.reservationsTable,
+          Key: reservationKey(reservation.orderId),
+          UpdateExpression: 'SET #status = :returned, #updatedAt = :now',
+          ConditionExpression: '#status = :committed',
+          ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt' },
+          ExpressionAttributeValues: { ':returned': 'RETURNED', ':committed': 'COMMITTED', ':now': at },
+        },
+      },
+      ...reservation.lines.map(
+        (line): TransactItem => ({
+          Update: {
+            TableName: this.inventoryTable,
+            Key: stockKey(line.sku),
+            UpdateExpression:
+              'SET #available = #available + :q, #sold = #sold - :q, #version = #version + :one, #updatedAt = :now',
+            // A guard like settle's: the invariant makes it always true.
+            ConditionExpression: '#sold >= :q',
+            ExpressionAttributeNames: {
+              '#available': 'available',
+              '#sold': 'sold',
+              '#version': 'version',
+              '#updatedAt': 'updatedAt',
+            },
+            ExpressionAttributeValues: { ':q': line.quantity, ':one': 1, ':now': at },
+          },
+        }),
+      ),
+    ];
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: items,
+          ClientRequestToken: requestToken(reservation.orderId, 'return'),
+        }),
+      );
+      return { kind: 'settled', reservation: { ...reservation, status: 'RETURNED', updatedAt: at } };
+    } catch (error) {
+      const name = errorName(error);
+      if (name === 'TransactionCanceledException') {
+        const reasons = reasonsOf(error);
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') return { kind: 'changed' };
+        if (reasons.some((r) => r.Code !== undefined && TRANSIENT.has(r.Code))) return { kind: 'contended' };
+      }
+      if (TRANSIENT_ERRORS.has(name ?? '')) return { kind: 'contended' };
       if (name === 'IdempotentParameterMismatchException') return { kind: 'changed' };
       throw error;
     }

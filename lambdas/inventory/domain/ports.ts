@@ -1,4 +1,4 @@
-import type { Reservation, ReservationStatus, Shortage, Stock } from './stock.ts';
+import type { Reservation, Shortage, Stock } from './stock.ts';
 
 /** Another transaction held one of the items at the same moment: nothing was written, try again. */
 export type Contended = { kind: 'contended' };
@@ -40,10 +40,15 @@ export interface InventoryStore {
    */
   settle(
     reservation: Reservation,
-    to: Exclude<ReservationStatus, 'HELD'>,
+    to: 'RELEASED' | 'COMMITTED',
     now: Date,
     expiredBy?: Date,
   ): Promise<SettleResult>;
+  /**
+   * A cancelled order's sold units back to available: COMMITTED -> RETURNED, sold -> available,
+   * all or nothing, only while the reservation is still COMMITTED.
+   */
+  returnSold(reservation: Reservation, now: Date): Promise<SettleResult>;
   /** Order ids of HELD reservations whose expiry is not after `now`, at most `limit` of them. */
   expiredHolds(now: Date, limit: number): Promise<string[]>;
 }

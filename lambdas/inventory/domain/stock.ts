@@ -44,7 +44,8 @@ export interface StockView {
   version: number;
 }
 
-export type ReservationStatus = 'HELD' | 'RELEASED' | 'COMMITTED';
+/** RETURNED: a committed (sold) reservation whose order was cancelled; its units are back on sale. */
+export type ReservationStatus = 'HELD' | 'RELEASED' | 'COMMITTED' | 'RETURNED';
 
 export interface ReservationLine {
   sku: string;
@@ -111,6 +112,9 @@ export const allHeldShards = (): string[] => Array.from({ length: HELD_SHARDS },
  * characters). A request the SDK retries after a lost answer carries the same token, and DynamoDB
  * applies it once.
  */
-export function requestToken(orderId: string, operation: 'reserve' | 'release' | 'commit'): string {
+export function requestToken(
+  orderId: string,
+  operation: 'reserve' | 'release' | 'commit' | 'return',
+): string {
   return createHash('sha256').update(`${operation}:${orderId}`).digest('hex').slice(0, 36);
 }

@@ -21,7 +21,6 @@ import {
   epochSeconds,
   normaliseLines,
   type Reservation,
-  type ReservationStatus,
   type StockView,
   sameLines,
   viewStock,
@@ -128,13 +127,13 @@ async function settle(deps: InventoryDeps, orderId: string, to: 'COMMITTED'): Pr
 async function settle(
   deps: InventoryDeps,
   orderId: string,
-  to: Exclude<ReservationStatus, 'HELD'>,
+  to: 'RELEASED' | 'COMMITTED',
   expiredBy?: Date,
 ): Promise<ReleaseOutcome | CommitOutcome | 'not-expired'>;
 async function settle(
   deps: InventoryDeps,
   orderId: string,
-  to: Exclude<ReservationStatus, 'HELD'>,
+  to: 'RELEASED' | 'COMMITTED',
   expiredBy?: Date,
 ): Promise<ReleaseOutcome | CommitOutcome | 'not-expired'> {
   for (let round = 0; round < SETTLE_ROUNDS; round++) {
@@ -147,7 +146,7 @@ async function settle(
       if (to === 'COMMITTED') throw new ReservationReleasedError(orderId);
       return 'already-released';
     }
-    if (current.status === 'COMMITTED') {
+    if (current.status === 'COMMITTED' || current.status === 'RETURNED') {
       if (to === 'RELEASED') throw new ReservationCommittedError(orderId);
       return 'already-committed';
     }
@@ -161,6 +160,33 @@ async function settle(
     // Changed under us (a concurrent commit, release or reaper): read it again and decide.
   }
   throw new InventoryBusyError(`Settling order ${orderId}`);
+}
+
+export type ReturnOutcome = 'returned' | 'already-returned' | 'nothing-sold';
+
+/**
+ * A cancelled order's units go back on sale: sold -> available. Idempotent per order (the
+ * reservation moves COMMITTED -> RETURNED in the same transaction); an order that never sold
+ * (no reservation, or one held or released) has nothing to return.
+ */
+export async function returnStock(
+  deps: InventoryDeps,
+  orderId: string,
+): Promise<{ orderId: string; outcome: ReturnOutcome; lines: Reservation['lines'] }> {
+  for (let round = 0; round < SETTLE_ROUNDS; round++) {
+    const current = await deps.store.getReservation(orderId);
+    if (!current || current.status === 'HELD' || current.status === 'RELEASED') {
+      return { orderId, outcome: 'nothing-sold', lines: [] };
+    }
+    if (current.status === 'RETURNED') return { orderId, outcome: 'already-returned', lines: current.lines };
+    const result = await untilUncontended(
+      policy(deps),
+      () => deps.store.returnSold(current, clock(deps)),
+      () => new InventoryBusyError(`Returning the stock of order ${orderId}`),
+    );
+    if (result.kind === 'settled') return { orderId, outcome: 'returned', lines: current.lines };
+  }
+  throw new InventoryBusyError(`Returning the stock of order ${orderId}`);
 }
 
 export interface ReapReport {

@@ -212,6 +212,23 @@ export class DynamoDbOrderRepository implements OrderRepository {
     }
   }
 
+  async save(next: Order, expectedVersion: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: toOrderItem(next),
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeValues: { ':v': expectedVersion },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
   async pendingBefore(before: Date, limit: number): Promise<string[]> {
     const ids: string[] = [];
     for (let shard = 0; shard < PENDING_SHARDS && ids.length < limit; shard++) {

@@ -30,7 +30,14 @@ export const FAILURE_REASONS = [
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
 /** What the order knows of its payment; the provider's ledger is the record of the money. */
-export const PAYMENT_STATUSES = ['NONE', 'CAPTURED', 'VOIDED', 'REFUNDED', 'DECLINED'] as const;
+export const PAYMENT_STATUSES = [
+  'NONE',
+  'CAPTURED',
+  'VOIDED',
+  'REFUNDED',
+  'DECLINED',
+  'REFUND_PENDING',
+] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
 export interface Address {
@@ -56,11 +63,26 @@ export interface OrderLine {
   lineTotal: Money;
 }
 
+export const SHIPMENT_STATUSES = ['CREATED', 'SHIPPED', 'DELIVERED', 'CANCELLED'] as const;
+export type ShipmentStatus = (typeof SHIPMENT_STATUSES)[number];
+
+/** A shipment as the order knows it, from fulfillment's events. */
+export interface OrderShipment {
+  shipmentId: string;
+  warehouseId: string;
+  items: { sku: string; quantity: number }[];
+  status: ShipmentStatus;
+  trackingNumber?: string;
+}
+
 export interface TimelineEntry {
   status: OrderStatus;
   at: string;
   /** Why, for a FAILED entry. */
   reason?: FailureReason;
+  /** The shipment whose event this entry records, and what happened to it. */
+  shipmentId?: string;
+  shipmentStatus?: ShipmentStatus;
 }
 
 export interface Order {
@@ -85,6 +107,10 @@ export interface Order {
   attention?: { at: string; error: string };
   /** The buyer's contact as their token stated it at checkout (for notifications). */
   contact?: { email?: string; phone?: string };
+  /** Filled in from fulfillment's events once the order is routed. */
+  shipments?: OrderShipment[];
+  /** How many shipments fulfillment split the order into. */
+  shipmentsExpected?: number;
   timeline: TimelineEntry[];
   createdAt: string;
   updatedAt: string;
@@ -132,6 +158,23 @@ export function repricedLines(order: Pick<Order, 'items'>): OrderLine[] {
 }
 
 export const isSettled = (status: OrderStatus) => status !== 'PENDING';
+
+/** Statuses from which an order may still be cancelled (nothing has shipped). */
+export const CANCELLABLE: readonly OrderStatus[] = ['CONFIRMED', 'FULFILLING'];
+
+/** The order's status once its shipments are as given: all delivered, all shipped, or routed. */
+export function statusFromShipments(
+  order: Pick<Order, 'status' | 'shipmentsExpected'>,
+  shipments: readonly OrderShipment[],
+): OrderStatus {
+  if (order.status === 'CANCELLED' || order.status === 'FAILED' || order.status === 'PENDING')
+    return order.status;
+  const live = shipments.filter((s) => s.status !== 'CANCELLED');
+  const complete = live.length > 0 && live.length >= (order.shipmentsExpected ?? live.length);
+  if (complete && live.every((s) => s.status === 'DELIVERED')) return 'DELIVERED';
+  if (complete && live.every((s) => s.status === 'SHIPPED' || s.status === 'DELIVERED')) return 'SHIPPED';
+  return live.length > 0 ? 'FULFILLING' : order.status;
+}
 
 /** A saga error as Step Functions catches it: `{ Error, Cause }`. */
 export interface SagaError {
@@ -185,10 +228,18 @@ export function failureMessageOf(reason: FailureReason, error: SagaError | undef
 /** The order as clients see it: everything but the payment token and internal keys. */
 export type OrderView = Omit<
   Order,
-  'paymentToken' | 'requestDigest' | 'cartId' | 'version' | 'attention' | 'contact' | 'items'
+  | 'paymentToken'
+  | 'requestDigest'
+  | 'cartId'
+  | 'version'
+  | 'attention'
+  | 'contact'
+  | 'items'
+  | 'shipments'
+  | 'shipmentsExpected'
 > & {
   items: Omit<OrderLine, 'cartPrice'>[];
-  shipments: never[];
+  shipments: OrderShipment[];
 };
 
 export function viewOrder(order: Order): OrderView {
@@ -199,13 +250,15 @@ export function viewOrder(order: Order): OrderView {
     version: _version,
     attention: _attention,
     contact: _contact,
+    shipmentsExpected: _expected,
+    shipments,
     items,
     ...rest
   } = order;
   return {
     ...rest,
     items: items.map(({ cartPrice: _seen, ...line }) => line),
-    // Fulfillment fills these in once it routes the order.
-    shipments: [],
+    // Fulfillment's events fill these in once it routes the order.
+    shipments: shipments ?? [],
   };
 }

@@ -1,4 +1,5 @@
 import type { Cart } from '#cart/domain/cart.ts';
+import type { EventDetail, EventName } from '#events/catalog.ts';
 import type { FailureReason, Order, PaymentStatus } from './order.ts';
 
 export interface OrderPage {
@@ -26,6 +27,18 @@ export interface OrderRepository {
   flag(orderId: string, error: string, at: Date): Promise<void>;
   /** Ids of orders still PENDING that were created before `before`, at most `limit`. */
   pendingBefore(before: Date, limit: number): Promise<string[]>;
+  /** Writes the order whole, only if it is still at `expectedVersion`; false when it moved on. */
+  save(next: Order, expectedVersion: number): Promise<boolean>;
+}
+
+/** Fulfillment's cancel call: every shipment of the order cancelled, or none when one shipped. */
+export interface Fulfillment {
+  cancelShipments(orderId: string): Promise<'cancelled' | 'none' | 'shipped'>;
+}
+
+/** The catalogue events orders publishes after placement. */
+export interface OrderEvents {
+  publish<E extends EventName>(name: E, detail: EventDetail<E>): Promise<void>;
 }
 
 /** The carts an order is placed from: the cart service's read module. */

@@ -6,7 +6,13 @@
 import * as z from 'zod';
 import { MoneySchema } from '#catalog/domain/product.ts';
 import { cursorParam } from '#shared/cursor.ts';
-import { FAILURE_REASONS, ORDER_ID_PATTERN, ORDER_STATUSES, PAYMENT_STATUSES } from './order.ts';
+import {
+  FAILURE_REASONS,
+  ORDER_ID_PATTERN,
+  ORDER_STATUSES,
+  PAYMENT_STATUSES,
+  SHIPMENT_STATUSES,
+} from './order.ts';
 
 const text = (max: number, what: string) =>
   z.string().trim().min(1, `${what}: 1 to ${max} characters.`).max(max, `${what}: 1 to ${max} characters.`);
@@ -87,6 +93,13 @@ export const ListOrdersQuerySchema = z.strictObject({
   cursor: cursorParam('user', 'listing'),
 });
 
+export const CancelAcceptedSchema = z
+  .object({ orderId: OrderIdSchema, status: z.literal('CANCELLED') })
+  .meta({
+    id: 'CancelAccepted',
+    description: 'Cancelled: the refund and the return of the stock follow within seconds (see the order).',
+  });
+
 export const CheckoutAcceptedSchema = z
   .object({
     orderId: OrderIdSchema,
@@ -129,7 +142,7 @@ export const OrderSchema = z
         shipmentId: z.string(),
         warehouseId: z.string(),
         items: z.array(z.object({ sku: z.string(), quantity: z.int() })),
-        status: z.string(),
+        status: z.enum(SHIPMENT_STATUSES),
         trackingNumber: z.string().optional(),
       }),
     ),
@@ -138,6 +151,8 @@ export const OrderSchema = z
         status: z.enum(ORDER_STATUSES),
         at: z.iso.datetime(),
         reason: z.enum(FAILURE_REASONS).optional(),
+        shipmentId: z.string().optional().meta({ description: 'The shipment this step came from.' }),
+        shipmentStatus: z.enum(SHIPMENT_STATUSES).optional(),
       }),
     ),
     createdAt: z.iso.datetime(),

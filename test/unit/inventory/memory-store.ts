@@ -4,13 +4,7 @@
  * `contended`, as DynamoDB does when another transaction holds an item.
  */
 import type { HoldResult, InventoryStore, ReceiveResult, SettleResult } from '#inventory/domain/ports.ts';
-import {
-  epochSeconds,
-  MAX_STOCK,
-  type Reservation,
-  type ReservationStatus,
-  type Stock,
-} from '#inventory/domain/stock.ts';
+import { epochSeconds, MAX_STOCK, type Reservation, type Stock } from '#inventory/domain/stock.ts';
 
 export class InMemoryInventory implements InventoryStore {
   readonly stock = new Map<string, Stock>();
@@ -81,7 +75,7 @@ export class InMemoryInventory implements InventoryStore {
 
   async settle(
     reservation: Reservation,
-    to: Exclude<ReservationStatus, 'HELD'>,
+    to: 'RELEASED' | 'COMMITTED',
     now: Date,
     expiredBy?: Date,
   ): Promise<SettleResult> {
@@ -103,6 +97,22 @@ export class InMemoryInventory implements InventoryStore {
     const next = { ...current, status: to, updatedAt: now.toISOString() };
     this.reservations.set(reservation.orderId, next);
     this.settles++;
+    return { kind: 'settled', reservation: structuredClone(next) };
+  }
+
+  async returnSold(reservation: Reservation, now: Date): Promise<SettleResult> {
+    if (this.contended()) return { kind: 'contended' };
+    const current = this.reservations.get(reservation.orderId);
+    if (current?.status !== 'COMMITTED') return { kind: 'changed' };
+    for (const line of reservation.lines) {
+      const stock = this.stock.get(line.sku) as Stock;
+      if (stock.sold < line.quantity) throw new Error(`sold below zero for ${line.sku}`);
+      stock.sold -= line.quantity;
+      stock.available += line.quantity;
+      stock.version++;
+    }
+    const next = { ...current, status: 'RETURNED' as const, updatedAt: now.toISOString() };
+    this.reservations.set(reservation.orderId, next);
     return { kind: 'settled', reservation: structuredClone(next) };
   }
 

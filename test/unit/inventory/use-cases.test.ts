@@ -19,6 +19,7 @@ import {
   receiveStock,
   release,
   reserve,
+  returnStock,
 } from '#inventory/domain/use-cases.ts';
 import { ValidationError } from '#shared/errors.ts';
 import { InMemoryInventory } from './memory-store.ts';
@@ -320,5 +321,30 @@ describe('inventory: the reaper', () => {
     expect(await reapExpired(deps, 3)).toMatchObject({ found: 3, released: 3 });
     expect(await reapExpired(deps, 3)).toMatchObject({ found: 2, released: 2 });
     expect(await counts('A')).toEqual({ available: 10, reserved: 0, sold: 0 });
+  });
+});
+
+describe('returnStock (a cancelled order)', () => {
+  it('moves sold units back to available once, and has nothing to return for an order that never sold', async () => {
+    const store = new InMemoryInventory();
+    const deps = { store, now: () => new Date('2026-01-01T00:00:00Z') };
+    await receiveStock(deps, 'RET-1', 5);
+    await reserve(deps, { orderId: 'o-ret', lines: [{ sku: 'RET-1', quantity: 2 }], ttlSeconds: 60 });
+    expect(await returnStock(deps, 'o-ret')).toEqual({
+      orderId: 'o-ret',
+      outcome: 'nothing-sold',
+      lines: [],
+    });
+    await commit(deps, 'o-ret');
+    expect((await getStock(deps, 'RET-1')).sold).toBe(2);
+    const first = await returnStock(deps, 'o-ret');
+    expect(first.outcome).toBe('returned');
+    expect(first.lines).toEqual([{ sku: 'RET-1', quantity: 2 }]);
+    expect(await returnStock(deps, 'o-ret')).toMatchObject({ outcome: 'already-returned' });
+    expect(await getStock(deps, 'RET-1')).toMatchObject({ available: 5, reserved: 0, sold: 0 });
+    expect(store.invariantHolds()).toBe(true);
+    // A returned reservation is never released or committed again.
+    await expect(release(deps, 'o-ret')).rejects.toMatchObject({ name: 'ReservationCommittedError' });
+    expect(await returnStock(deps, 'o-unknown')).toMatchObject({ outcome: 'nothing-sold' });
   });
 });

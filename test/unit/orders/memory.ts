@@ -38,6 +38,15 @@ export class InMemoryOrders implements OrderRepository {
     return order && structuredClone(order);
   }
 
+  /** Writes whole, only at the expected version (the adapter's condition). */
+  async save(next: Order, expectedVersion: number) {
+    const current = this.orders.get(next.orderId);
+    if (!current || current.version !== expectedVersion) return false;
+    this.orders.set(next.orderId, structuredClone(next));
+    this.writes++;
+    return true;
+  }
+
   async listByUser(
     userId: string,
     limit: number,

@@ -1,0 +1,64 @@
+/**
+ * Inputs of the fulfillment routes: path ids and bodies, strict (an unknown field is a 400 naming
+ * it). The same schemas feed the OpenAPI document.
+ */
+import * as z from 'zod';
+import { SKU_PATTERN } from '#catalog/domain/product.ts';
+
+export const MAX_ALLOCATION_QUANTITY = 1_000_000;
+
+export const ShipmentIdSchema = z
+  .string()
+  .regex(/^shp_[0-9a-f]{24}$/, 'Shipment id: "shp_" and 24 hex digits.')
+  .meta({ description: 'A shipment id, as ShipmentCreated and the order state it.' });
+
+export const WarehouseIdSchema = z
+  .string()
+  .regex(/^[a-z0-9-]{1,64}$/, 'Warehouse id: 1-64 of a-z, 0-9 and "-".')
+  .meta({ description: 'A warehouse id, e.g. `us-east`.' });
+
+export const SkuSchema = z.string().regex(SKU_PATTERN, 'SKU: 1-64 of A-Z, 0-9, "-" and "_".');
+
+export const TrackingNumberSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9-]{1,64}$/, 'Tracking number: 1-64 of A-Z, a-z, 0-9 and "-".')
+  .meta({ description: "The carrier's tracking number." });
+
+/** A carrier callback: SHIPPED needs the tracking number, DELIVERED may repeat it. */
+export const CarrierEventSchema = z
+  .discriminatedUnion('status', [
+    z.strictObject({ status: z.literal('SHIPPED'), trackingNumber: TrackingNumberSchema }),
+    z.strictObject({ status: z.literal('DELIVERED'), trackingNumber: TrackingNumberSchema.optional() }),
+  ])
+  .meta({
+    id: 'CarrierEvent',
+    description:
+      'SHIPPED (with the tracking number) moves a CREATED shipment to SHIPPED; DELIVERED moves a SHIPPED one to DELIVERED.',
+  });
+
+export const WarehouseWriteSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2, upper case.')
+      .meta({ description: 'ISO 3166-1 alpha-2 country code.' }),
+    region: z.string().trim().min(1).max(64).meta({ description: 'State or region code, e.g. `NJ`.' }),
+    lat: z.number().min(-90).max(90),
+    lon: z.number().min(-180).max(180),
+  })
+  .meta({ id: 'WarehouseWrite', description: 'A warehouse, created or replaced whole.' });
+
+export const AddAllocationSchema = z
+  .strictObject({
+    sku: SkuSchema,
+    quantity: z
+      .int({ error: `A whole number from 1 to ${MAX_ALLOCATION_QUANTITY}.` })
+      .min(1, `A whole number from 1 to ${MAX_ALLOCATION_QUANTITY}.`)
+      .max(MAX_ALLOCATION_QUANTITY, `A whole number from 1 to ${MAX_ALLOCATION_QUANTITY}.`),
+  })
+  .meta({ id: 'AddAllocation', description: "Adds units of a SKU to the warehouse's allocation." });
+
+export type CarrierEventRequest = z.output<typeof CarrierEventSchema>;
+export type WarehouseWrite = z.output<typeof WarehouseWriteSchema>;
+export type AddAllocation = z.output<typeof AddAllocationSchema>;
