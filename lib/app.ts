@@ -11,7 +11,9 @@ import { CartStack } from './services/cart/cart-stack.ts';
 import { CatalogStack } from './services/catalog/catalog-stack.ts';
 import { CheckoutStack } from './services/checkout/checkout-stack.ts';
 import { DevStack } from './services/dev/dev-stack.ts';
+import { FulfillmentStack } from './services/fulfillment/fulfillment-stack.ts';
 import { InventoryStack } from './services/inventory/inventory-stack.ts';
+import { NotificationsStack } from './services/notifications/notifications-stack.ts';
 import { OpsStack } from './services/ops/ops-stack.ts';
 import { OrdersStack } from './services/orders/orders-stack.ts';
 import { PaymentStack } from './services/payment/payment-stack.ts';
@@ -106,11 +108,15 @@ export function buildStore(app: App): Store {
     ...service('inventory', 'stock, reservations and their reaper'),
     inventoryTable: stateful.inventoryTable,
     reservationsTable: stateful.reservationsTable,
+    bus: stateful.bus,
+    alarmAction: stateful.alarmAction,
   });
   const payment = new PaymentStack(app, `${prefix}-payment`, {
     ...service('payment', 'the payment steps of the checkout saga, the sandbox provider'),
     paymentsTable: stateful.paymentsTable,
     paymentIdempotencyTable: stateful.paymentIdempotencyTable,
+    bus: stateful.bus,
+    alarmAction: stateful.alarmAction,
   });
   const orders = new OrdersStack(app, `${prefix}-orders`, {
     ...service('orders', 'checkout, orders and the saga steps on them'),
@@ -118,6 +124,23 @@ export function buildStore(app: App): Store {
     checkoutIdempotencyTable: stateful.checkoutIdempotencyTable,
     cartsTable: stateful.cartsTable,
     productsTable: stateful.productsTable,
+    shipmentsTable: stateful.shipmentsTable,
+    bus: stateful.bus,
+    alarmAction: stateful.alarmAction,
+  });
+  const fulfillment = new FulfillmentStack(app, `${prefix}-fulfillment`, {
+    ...service('fulfillment', 'warehouses, routing, shipments and carrier callbacks'),
+    warehousesTable: stateful.warehousesTable,
+    shipmentsTable: stateful.shipmentsTable,
+    bus: stateful.bus,
+    alarmAction: stateful.alarmAction,
+  });
+  const notifications = new NotificationsStack(app, `${prefix}-notifications`, {
+    ...service('notifications', 'preferences and order notifications'),
+    notificationsTable: stateful.notificationsTable,
+    outboxTable: stateful.outboxTable,
+    bus: stateful.bus,
+    alarmAction: stateful.alarmAction,
   });
   const step = <F extends string>(stack: ServiceStack<F>, id: F) => stack.functions[id].fn;
   const checkout = new CheckoutStack(app, `${prefix}-checkout`, {
@@ -139,7 +162,18 @@ export function buildStore(app: App): Store {
       MarkForAttention: step(orders, 'MarkForAttention'),
     },
   });
-  const services: ServiceStack<string>[] = [catalog, ops, search, cart, inventory, payment, orders, checkout];
+  const services: ServiceStack<string>[] = [
+    catalog,
+    ops,
+    search,
+    cart,
+    inventory,
+    payment,
+    orders,
+    checkout,
+    fulfillment,
+    notifications,
+  ];
   if (localIssuer) {
     services.push(
       new DevStack(app, `${prefix}-dev`, {

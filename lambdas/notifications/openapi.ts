@@ -36,7 +36,8 @@ export function registerNotificationsPaths(
     path,
     tags: ['notifications'],
     summary: "The caller's notification preferences",
-    description: 'Per kind of message, email and SMS on or off; a user who never chose gets the defaults (email on, SMS off).',
+    description:
+      'Per kind of message, email and SMS on or off; a user who never chose gets the defaults (email on, SMS off).',
     security: signedIn,
     responses: { 200: json(PreferencesSchema, 'The preferences'), 401: unauthorized },
   });
@@ -57,7 +58,10 @@ export function registerNotificationsPaths(
 }
 
 /** GET /dev/outbox: register in stage local only, where the route exists. */
-export function registerOutboxPath(registry: OpenAPIRegistry, { bearer, problem }: NotificationsDocOptions): void {
+export function registerOutboxPath(
+  registry: OpenAPIRegistry,
+  { bearer, problem }: NotificationsDocOptions,
+): void {
   registry.registerPath({
     method: 'get',
     path: '/dev/outbox',

@@ -6,6 +6,7 @@
 import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
 import {
+  CancelAcceptedSchema,
   CheckoutAcceptedSchema,
   CheckoutRequestSchema,
   IdempotencyKeySchema,
@@ -83,6 +84,23 @@ export function registerOrdersPaths(registry: OpenAPIRegistry, { bearer, problem
       200: json(OrderPageSchema, 'A page of orders'),
       400: problem('Invalid limit or cursor.'),
       401: unauthorized,
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/orders/{orderId}/cancel',
+    tags: ['orders'],
+    summary: 'Cancel an order before anything ships (its owner or an admin)',
+    description:
+      'Cancels the shipments, then the order; the capture is refunded and the stock returned within seconds (the order shows payment REFUND_PENDING, then REFUNDED). A repeat answers 202 again.',
+    security: signedIn,
+    request: { params: z.object({ orderId: OrderIdSchema }) },
+    responses: {
+      202: json(CancelAcceptedSchema, 'Cancelled'),
+      400: problem('Not an order id.'),
+      401: unauthorized,
+      404: problem('No such order, or not yours.'),
+      409: problem('A shipment has shipped, or the order is still being placed, or it failed.'),
     },
   });
 }

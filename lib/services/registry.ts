@@ -9,7 +9,9 @@ import { cart } from './cart/cart-stack.ts';
 import { catalog } from './catalog/catalog-stack.ts';
 import { checkout } from './checkout/checkout-stack.ts';
 import { dev } from './dev/dev-stack.ts';
+import { fulfillment } from './fulfillment/fulfillment-stack.ts';
 import { inventory } from './inventory/inventory-stack.ts';
+import { notifications } from './notifications/notifications-stack.ts';
 import { inStage, type RouteSpec, type ServiceManifest } from './manifest.ts';
 import { ops } from './ops/ops-stack.ts';
 import { orders } from './orders/orders-stack.ts';
@@ -26,6 +28,8 @@ export const SERVICES: readonly ServiceManifest[] = [
   ops,
   orders,
   checkout,
+  fulfillment,
+  notifications,
   dev,
 ];
 

@@ -23,7 +23,9 @@ import { type Acknowledgment, acknowledge, wildcardResourceFinding } from '../na
 import { cartTables } from '../services/cart/cart-data.ts';
 import { catalogTables, PRODUCTS_INDEX_NAMES } from '../services/catalog/catalog-data.ts';
 import { checkoutQueues } from '../services/checkout/checkout-data.ts';
+import { fulfillmentTables } from '../services/fulfillment/fulfillment-data.ts';
 import { inventoryTables } from '../services/inventory/inventory-data.ts';
+import { notificationsTables } from '../services/notifications/notifications-data.ts';
 import { ORDERS_INDEX_NAMES, ordersTables } from '../services/orders/orders-data.ts';
 import { PAYMENTS_INDEX_NAMES, paymentTables } from '../services/payment/payment-data.ts';
 
@@ -64,6 +66,12 @@ export class StatefulStack extends Stack {
   readonly checkoutIdempotencyTable: dynamodb.Table;
   /** Failed compensations of the checkout saga. */
   readonly checkoutDlq: Queue;
+  /** Fulfillment: warehouses with their per-SKU allocations, and shipments. */
+  readonly warehousesTable: dynamodb.Table;
+  readonly shipmentsTable: dynamodb.Table;
+  /** Notifications: preferences and sent-message records; the outbox in stage local. */
+  readonly notificationsTable: dynamodb.Table;
+  readonly outboxTable?: dynamodb.Table;
   readonly bus: EventBus;
   readonly indexerDlq: Queue;
   /** Where every alarm of the stage notifies (stages with alarms only). */
@@ -91,6 +99,14 @@ export class StatefulStack extends Stack {
     ({ ordersTable: this.ordersTable, checkoutIdempotencyTable: this.checkoutIdempotencyTable } =
       ordersTables(this, config));
     ({ checkoutDlq: this.checkoutDlq } = checkoutQueues(this, config));
+    ({ warehousesTable: this.warehousesTable, shipmentsTable: this.shipmentsTable } = fulfillmentTables(
+      this,
+      config,
+    ));
+    ({ notificationsTable: this.notificationsTable, outboxTable: this.outboxTable } = notificationsTables(
+      this,
+      config,
+    ));
 
     this.bus = new EventBus(this, 'Bus', { eventBusName: `${prefix}-bus` });
 

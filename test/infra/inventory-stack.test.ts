@@ -1,4 +1,4 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InventoryStack, inventory } from '../../lib/services/inventory/inventory-stack.ts';
 import type { StatefulStack } from '../../lib/stacks/stateful-stack.ts';
@@ -24,6 +24,8 @@ describe.each(['staging', 'prod'] as const)('inventory stack alone, stage %s', (
         platform: inputs.platform,
         inventoryTable: inputs.stateful.inventoryTable,
         reservationsTable: inputs.stateful.reservationsTable,
+        bus: inputs.stateful.bus,
+        alarmAction: inputs.stateful.alarmAction,
       });
     });
   });
@@ -80,7 +82,7 @@ describe.each(['staging', 'prod'] as const)('inventory stack alone, stage %s', (
       reservations: ['dynamodb:GetItem', 'dynamodb:PutItem'],
       heldIndex: [],
     });
-    for (const id of ['CommitReservation', 'ReleaseInventory']) {
+    for (const id of ['CommitReservation', 'ReleaseInventory', 'ReturnStock']) {
       expect(grants(id), id).toEqual({
         inventory: ['dynamodb:UpdateItem'],
         reservations: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
@@ -149,8 +151,41 @@ describe.each(['staging', 'prod'] as const)('inventory stack alone, stage %s', (
     ]);
   });
 
+  it('returns the stock of cancelled orders from its own queue, fed by OrderCancelled, with a DLQ and its alarm', () => {
+    s.template.hasResourceProperties('AWS::Events::Rule', {
+      Name: `store-${stage}-inventory-return-stock`,
+      EventPattern: { source: ['store.orders'], 'detail-type': ['OrderCancelled'] },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ReturnStockSubscriptionQueue'), 'Arn'] },
+        }),
+      ],
+    });
+    s.template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: `store-${stage}-inventory-return-stock`,
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: 5 }),
+      SqsManagedSseEnabled: true,
+    });
+    s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^ReturnStock') },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 10,
+    });
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `store-${stage}-inventory-return-stock-dlq-not-empty`,
+      Threshold: 0,
+      AlarmActions: [Match.anyValue()],
+    });
+    const publish = statementsOf(s.json, 'ReturnStock').filter((st) =>
+      JSON.stringify(st.Action).includes('events:'),
+    );
+    expect(publish.map((st) => st.Action)).toEqual(['events:PutEvents']);
+  });
+
   it('runs the reaper every minute', () => {
-    const rules = resourcesOf(s.json, 'AWS::Events::Rule');
+    const rules = resourcesOf(s.json, 'AWS::Events::Rule').filter(
+      ([, r]) => r.Properties?.ScheduleExpression,
+    );
     expect(rules).toHaveLength(1);
     const [[, rule] = []] = rules;
     expect(rule?.Properties).toMatchObject({

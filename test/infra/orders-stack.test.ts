@@ -22,11 +22,20 @@ describe.each(['staging', 'prod'] as const)('orders stack alone, stage %s', (sta
         checkoutIdempotencyTable: stateful.checkoutIdempotencyTable,
         cartsTable: stateful.cartsTable,
         productsTable: stateful.productsTable,
+        shipmentsTable: stateful.shipmentsTable,
+        bus: stateful.bus,
+        alarmAction: stateful.alarmAction,
       });
     });
   });
 
-  const TABLES = ['CheckoutIdempotencyTable', 'OrdersTable', 'CartsTable', 'ProductsTable'] as const;
+  const TABLES = [
+    'CheckoutIdempotencyTable',
+    'OrdersTable',
+    'CartsTable',
+    'ProductsTable',
+    'ShipmentsTable',
+  ] as const;
 
   /** Every grant of a function: `<table>[/index/<name>] -> actions`, and other services' actions. */
   const grants = (id: string) => {
@@ -41,10 +50,11 @@ describe.each(['staging', 'prod'] as const)('orders stack alone, stage %s', (sta
         const text = JSON.stringify(resource);
         const table = TABLES.find((t) => text.includes(t));
         const index = text.match(/\/index\/(\w+)/)?.[1];
+        const service = actions[0]?.split(':')[0] ?? '';
         const key = table
           ? `${table}${index ? `/${index}` : ''}`
-          : actions[0]?.startsWith('states:')
-            ? 'states'
+          : ['states', 'events', 'sqs'].includes(service)
+            ? service
             : text;
         out[key] = [...(out[key] ?? []), ...actions].sort();
         expect(text, id).not.toMatch(/\/index\/\*|"\*"/);
@@ -69,6 +79,22 @@ describe.each(['staging', 'prod'] as const)('orders stack alone, stage %s', (sta
     expect(grants('ConfirmOrder')).toEqual({ OrdersTable: d('GetItem', 'UpdateItem') });
     expect(grants('MarkFailed')).toEqual({ OrdersTable: d('GetItem', 'UpdateItem') });
     expect(grants('MarkForAttention')).toEqual({ OrdersTable: d('UpdateItem') });
+    expect(grants('CancelOrder')).toEqual({
+      OrdersTable: d('GetItem', 'PutItem'),
+      ShipmentsTable: d('BatchGetItem', 'GetItem', 'PutItem', 'UpdateItem'),
+      events: ['events:PutEvents'],
+    });
+    // The event source mapping's own: receive and delete on its queue (asserted below).
+    expect(grants('OrderEvents')).toEqual({
+      OrdersTable: d('GetItem', 'PutItem'),
+      sqs: [
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ReceiveMessage',
+      ],
+    });
     expect(grants('ResumePendingOrders')).toEqual({
       'OrdersTable/pending': d('Query'),
       states: ['states:StartExecution'],
@@ -85,18 +111,40 @@ describe.each(['staging', 'prod'] as const)('orders stack alone, stage %s', (sta
     }
   });
 
-  it('routes the three signed-in routes through the JWT authorizer', () => {
+  it('routes the four signed-in routes through the JWT authorizer', () => {
     const routes = routesOf(s.json);
     expect([...routes.keys()].filter((r) => !r.startsWith('OPTIONS')).sort()).toEqual([
       'GET /orders',
       'GET /orders/{orderId}',
       'POST /checkout',
+      'POST /orders/{orderId}/cancel',
     ]);
     for (const route of orders.routes) {
       const method = routes.get(`${route.method} ${route.path}`);
       expect(method?.AuthorizationType).toBe('CUSTOM');
       expect(method?.AuthorizerId).toBe(STUB_PLATFORM_IDS.tokenAuthorizerId);
     }
+  });
+
+  it("takes fulfillment's shipment events and payments' refunds from its own queue, with a DLQ and its alarm", () => {
+    s.template.hasResourceProperties('AWS::Events::Rule', {
+      Name: `store-${stage}-orders-order-events`,
+      EventPattern: {
+        source: ['store.fulfillment', 'store.payment'],
+        'detail-type': ['ShipmentCreated', 'ShipmentShipped', 'ShipmentDelivered', 'PaymentRefunded'],
+      },
+    });
+    s.template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: `store-${stage}-orders-order-events`,
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: 5 }),
+    });
+    s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^OrderEvents') },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `store-${stage}-orders-order-events-dlq-not-empty`,
+    });
   });
 
   it('sweeps PENDING orders every 5 minutes', () => {

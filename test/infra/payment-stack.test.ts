@@ -20,6 +20,8 @@ describe.each(['staging', 'prod'] as const)('payment stack alone, stage %s', (st
         platform,
         paymentsTable: stateful.paymentsTable,
         paymentIdempotencyTable: stateful.paymentIdempotencyTable,
+        bus: stateful.bus,
+        alarmAction: stateful.alarmAction,
       });
     });
   });
@@ -50,6 +52,10 @@ describe.each(['staging', 'prod'] as const)('payment stack alone, stage %s', (st
 
   it('grants each step exactly its item actions on the ledger and on the idempotency records', () => {
     expect(grants('AuthorizePayment')).toEqual({ ledger: ['dynamodb:PutItem'], records });
+    expect(grants('RefundCancelledOrder')).toEqual({
+      ledger: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      records: [],
+    });
     // ReversePayment finds the order's authorization by its charge id: no Query on the by-order index.
     for (const id of ['CapturePayment', 'VoidPayment', 'RefundPayment', 'ReversePayment']) {
       expect(grants(id), id).toEqual({ ledger: ['dynamodb:GetItem', 'dynamodb:PutItem'], records });
@@ -65,11 +71,21 @@ describe.each(['staging', 'prod'] as const)('payment stack alone, stage %s', (st
       expect(fn, id).toMatchObject({ Timeout: 10 });
       expect(envOf(fn), id).toMatchObject({
         PAYMENTS_TABLE: expect.anything(),
-        PAYMENT_IDEMPOTENCY_TABLE: expect.anything(),
         POWERTOOLS_SERVICE_NAME: 'payment',
       });
+      // The saga's steps keep idempotency records; the refund consumer relies on the provider's keys.
+      if (id === 'RefundCancelledOrder') expect(envOf(fn)).not.toHaveProperty('PAYMENT_IDEMPOTENCY_TABLE');
+      else expect(envOf(fn), id).toHaveProperty('PAYMENT_IDEMPOTENCY_TABLE');
     }
-    expect(routesOf(s.json).size).toBe(0);
+    s.template.hasResourceProperties('AWS::Events::Rule', {
+      Name: `store-${stage}-payment-refund-cancelled`,
+      EventPattern: { source: ['store.orders'], 'detail-type': ['OrderCancelled'] },
+    });
+    s.template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: `store-${stage}-payment-refund-cancelled`,
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: 5 }),
+    });
+    expect([...routesOf(s.json).keys()]).toEqual([]);
   });
 
   it('keeps the ledger (indexed by order) and the idempotency records (with a TTL) in their own tables', () => {

@@ -89,9 +89,7 @@ const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export function mergeLines(lines: readonly RouteLine[]): RouteLine[] {
   const merged = new Map<string, number>();
   for (const line of lines) merged.set(line.sku, (merged.get(line.sku) ?? 0) + line.quantity);
-  return [...merged]
-    .map(([sku, quantity]) => ({ sku, quantity }))
-    .sort((a, b) => byString(a.sku, b.sku));
+  return [...merged].map(([sku, quantity]) => ({ sku, quantity })).sort((a, b) => byString(a.sku, b.sku));
 }
 
 /** Each warehouse's distance from the address (km, or the 0/1 country rank without coordinates). */

@@ -99,7 +99,11 @@ export function decideCarrierEvent(shipment: Shipment, event: CarrierEvent, now:
   if (status === 'CANCELLED') {
     return { kind: 'illegal', reason: `Shipment ${shipment.shipmentId} was cancelled.` };
   }
-  if (tracking !== undefined && shipment.trackingNumber !== undefined && tracking !== shipment.trackingNumber) {
+  if (
+    tracking !== undefined &&
+    shipment.trackingNumber !== undefined &&
+    tracking !== shipment.trackingNumber
+  ) {
     return {
       kind: 'illegal',
       reason: `Shipment ${shipment.shipmentId} was shipped with another tracking number.`,
@@ -127,14 +131,24 @@ export function decideCarrierEvent(shipment: Shipment, event: CarrierEvent, now:
   return {
     kind: 'transition',
     from: status,
-    next: { ...shipment, status: 'DELIVERED', updatedAt: at, history: [...shipment.history, { status: 'DELIVERED', at }] },
+    next: {
+      ...shipment,
+      status: 'DELIVERED',
+      updatedAt: at,
+      history: [...shipment.history, { status: 'DELIVERED', at }],
+    },
   };
 }
 
 /** A CREATED shipment cancelled with its order. */
 export function cancelled(shipment: Shipment, now: Date): Shipment {
   const at = now.toISOString();
-  return { ...shipment, status: 'CANCELLED', updatedAt: at, history: [...shipment.history, { status: 'CANCELLED', at }] };
+  return {
+    ...shipment,
+    status: 'CANCELLED',
+    updatedAt: at,
+    history: [...shipment.history, { status: 'CANCELLED', at }],
+  };
 }
 
 /** The per-order routing record: its presence is what makes routing an order happen once. */

@@ -123,7 +123,11 @@ export async function routeOrder(deps: FulfillmentDeps, order: OrderPlaced): Pro
     const routing: RoutingRecord = {
       orderId: order.orderId,
       status: 'routed',
-      shipments: shipments.map((s) => ({ shipmentId: s.shipmentId, warehouseId: s.warehouseId, items: s.items })),
+      shipments: shipments.map((s) => ({
+        shipmentId: s.shipmentId,
+        warehouseId: s.warehouseId,
+        items: s.items,
+      })),
       createdAt: at,
       updatedAt: at,
     };

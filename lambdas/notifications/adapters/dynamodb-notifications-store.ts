@@ -8,7 +8,13 @@ import { createRequire } from 'node:module';
 import type * as LibModule from '@aws-sdk/lib-dynamodb';
 import type * as UtilModule from '@aws-sdk/util-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand } from '#shared/dynamodb.ts';
-import { type ClaimResult, type LedgerEntry, type LedgerStatus, refusal, type SendKey } from '../domain/ledger.ts';
+import {
+  type ClaimResult,
+  type LedgerEntry,
+  type LedgerStatus,
+  refusal,
+  type SendKey,
+} from '../domain/ledger.ts';
 import type { OwnerDirectory, PreferencesStore, SendLedger } from '../domain/ports.ts';
 import type { Preferences } from '../domain/preferences.ts';
 import { ownerKey, PURGE_AT, preferencesKey, RETENTION_SECONDS, sendKey } from './table-layout.ts';
@@ -46,7 +52,9 @@ export class DynamoDbNotificationsStore implements PreferencesStore, OwnerDirect
   ) {}
 
   async getPreferences(userId: string): Promise<unknown | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: preferencesKey(userId) }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: preferencesKey(userId) }),
+    );
     return Item?.preferences;
   }
 
@@ -64,7 +72,13 @@ export class DynamoDbNotificationsStore implements PreferencesStore, OwnerDirect
     await this.db.send(
       new PutCommand({
         TableName: this.table,
-        Item: { ...ownerKey(orderId), orderId, userId, recordedAt: now.toISOString(), [PURGE_AT]: purgeAt(now) },
+        Item: {
+          ...ownerKey(orderId),
+          orderId,
+          userId,
+          recordedAt: now.toISOString(),
+          [PURGE_AT]: purgeAt(now),
+        },
       }),
     );
   }
@@ -110,7 +124,12 @@ export class DynamoDbNotificationsStore implements PreferencesStore, OwnerDirect
         TableName: this.table,
         Key: sendKey(key),
         UpdateExpression: 'SET #status = :sent, #sentAt = :now, #sentBy = :token REMOVE #until',
-        ExpressionAttributeNames: { '#status': 'status', '#sentAt': 'sentAt', '#sentBy': 'sentBy', '#until': 'until' },
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          '#sentAt': 'sentAt',
+          '#sentBy': 'sentBy',
+          '#until': 'until',
+        },
         ExpressionAttributeValues: { ':sent': 'SENT', ':now': now.toISOString(), ':token': token },
       }),
     );

@@ -27,9 +27,7 @@ export const OutboxEntrySchema = z
   .meta({ id: 'OutboxEntry' });
 export type OutboxEntry = z.output<typeof OutboxEntrySchema>;
 
-export const OutboxPageSchema = z
-  .object({ items: z.array(OutboxEntrySchema) })
-  .meta({
-    id: 'Outbox',
-    description: `Messages the local cloud would have sent to the address, newest first (at most ${OUTBOX_PAGE}).`,
-  });
+export const OutboxPageSchema = z.object({ items: z.array(OutboxEntrySchema) }).meta({
+  id: 'Outbox',
+  description: `Messages the local cloud would have sent to the address, newest first (at most ${OUTBOX_PAGE}).`,
+});

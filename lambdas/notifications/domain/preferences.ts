@@ -11,12 +11,10 @@ export type NotificationKind = (typeof KINDS)[number];
 export const CHANNELS = ['email', 'sms'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-export const ChannelChoiceSchema = z
-  .strictObject({
-    email: z.boolean().meta({ description: 'Send this kind of message by email.' }),
-    sms: z.boolean().meta({ description: 'Send this kind of message by SMS.' }),
-  })
-  .meta({ id: 'ChannelChoice' });
+export const ChannelChoiceSchema = z.strictObject({
+  email: z.boolean().meta({ description: 'Send this kind of message by email.' }),
+  sms: z.boolean().meta({ description: 'Send this kind of message by SMS.' }),
+});
 export type ChannelChoice = z.output<typeof ChannelChoiceSchema>;
 
 /**

@@ -109,7 +109,9 @@ function sms(notice: Notice): Rendered {
   const both = (text: (ref: string) => string) => fitSms(text(orderId), text(shortRef(orderId)));
   switch (notice.kind) {
     case 'orderConfirmed':
-      return { body: both((ref) => `${BRAND}: order ${ref} is confirmed, ${formatUsd(notice.total)} charged.`) };
+      return {
+        body: both((ref) => `${BRAND}: order ${ref} is confirmed, ${formatUsd(notice.total)} charged.`),
+      };
     case 'orderShipped':
       return {
         body: both((ref) => `${BRAND}: order ${ref} has shipped. Tracking number ${notice.trackingNumber}.`),

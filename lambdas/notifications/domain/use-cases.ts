@@ -111,7 +111,12 @@ async function sendOnce(
   const key = sendKeyOf(notice, channel);
   const token = deps.newToken();
   const now = deps.now();
-  const claim = await deps.ledger.claim(key, token, now, new Date(now.getTime() + (deps.leaseMs ?? LEASE_MS)));
+  const claim = await deps.ledger.claim(
+    key,
+    token,
+    now,
+    new Date(now.getTime() + (deps.leaseMs ?? LEASE_MS)),
+  );
   if (claim.kind === 'sent') return { channel, result: 'already-sent' };
   if (claim.kind === 'held') throw new LeaseHeldError(`${describe(notice)} by ${channel}`, claim.until);
   const message = render(notice, channel);

@@ -12,10 +12,34 @@ export interface NotifyObserver {
   onOutcome?: (what: { type: string; orderId: string; outcomes: Awaited<ReturnType<typeof notify>> }) => void;
 }
 
+/**
+ * Runs tasks of the same key one after another. The batch processor handles a batch's records
+ * in parallel, and a duplicate delivered in the same batch would otherwise find the original's
+ * lease held and fail, to be retried only after the visibility timeout; in turn it finds the
+ * original's SENT mark and is done.
+ */
+export function keyedQueue() {
+  const tails = new Map<string, Promise<unknown>>();
+  return async <T>(key: string, task: () => Promise<T>): Promise<T> => {
+    const previous = tails.get(key) ?? Promise.resolve();
+    const run = previous.then(task, task);
+    const tail = run.catch(() => undefined);
+    tails.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      if (tails.get(key) === tail) tails.delete(key);
+    }
+  };
+}
+
 export function notifyConsumer(deps: NotifyDeps, observer: NotifyObserver = {}) {
+  const serial = keyedQueue();
   const run = async (type: string, delivery: Parameters<typeof notify>[1]) => {
-    const outcomes = await notify(deps, delivery);
-    observer.onOutcome?.({ type, orderId: delivery.notice.orderId, outcomes });
+    const { notice } = delivery;
+    const fact = `${notice.kind}#${notice.orderId}#${'shipmentId' in notice ? notice.shipmentId : ''}`;
+    const outcomes = await serial(fact, () => notify(deps, delivery));
+    observer.onOutcome?.({ type, orderId: notice.orderId, outcomes });
   };
   return eventConsumer({
     OrderPlaced: (d, e) =>

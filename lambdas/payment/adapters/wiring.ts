@@ -12,7 +12,10 @@ import type { ReversalDeps } from '../domain/use-cases.ts';
 import { DynamoDbLedgerStore } from './dynamodb-ledger-store.ts';
 import { SandboxProvider } from './sandbox-provider.ts';
 
-const env = loadEnv(z.object({ PAYMENTS_TABLE: required(), PAYMENT_IDEMPOTENCY_TABLE: required() }));
+// The idempotency table is the steps' only: the refund consumer has none (its provider keys are enough).
+const env = loadEnv(
+  z.object({ PAYMENTS_TABLE: required(), PAYMENT_IDEMPOTENCY_TABLE: z.string().min(1).optional() }),
+);
 
 export const deps: ReversalDeps = {
   provider: new SandboxProvider(new DynamoDbLedgerStore(documentClient(), env.PAYMENTS_TABLE)),
@@ -23,6 +26,8 @@ export const deps: ReversalDeps = {
  * on first use and keeps them, so steps never share one (they share the client).
  */
 export function idempotencyStore(): DynamoDBPersistenceLayer {
+  if (!env.PAYMENT_IDEMPOTENCY_TABLE)
+    throw new Error('Invalid environment: PAYMENT_IDEMPOTENCY_TABLE: required');
   return new DynamoDBPersistenceLayer({
     tableName: env.PAYMENT_IDEMPOTENCY_TABLE,
     awsSdkV3Client: dynamoDbClient(),

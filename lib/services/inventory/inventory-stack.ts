@@ -5,12 +5,15 @@
  * actions it issues, on exactly its tables (and the reaper its one index).
  */
 import { Duration } from 'aws-cdk-lib';
+import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { HELD_INDEX } from '../../../lambdas/inventory/adapters/table-layout.ts';
+import { Subscription } from '../events.ts';
 import { defineService } from '../manifest.ts';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.ts';
 
@@ -41,6 +44,11 @@ export const inventory = defineService({
       name: 'release-inventory',
       description: "Checkout saga compensation: returns the order's held units",
     },
+    ReturnStock: {
+      entry: `${handlers}/return-stock.handler.ts`,
+      name: 'return-stock',
+      description: "On OrderCancelled: the order's sold units back on sale",
+    },
     ReapReservations: {
       entry: `${handlers}/reaper.handler.ts`,
       name: 'reap-reservations',
@@ -58,6 +66,8 @@ export const inventory = defineService({
 export interface InventoryStackProps extends ServiceStackProps {
   inventoryTable: ITable;
   reservationsTable: ITable;
+  bus: IEventBus;
+  alarmAction?: IAlarmAction;
 }
 
 export class InventoryStack extends ServiceStack<keyof typeof inventory.functions> {
@@ -80,11 +90,22 @@ export class InventoryStack extends ServiceStack<keyof typeof inventory.function
       .addEnvironment('RESERVATION_TTL_SECONDS', String(RESERVATION_TTL_SECONDS));
     // A commit or release reads the reservation, then settles it in one TransactWriteItems:
     // UpdateItem on the reservation and on each SKU.
-    for (const step of [f.CommitReservation, f.ReleaseInventory]) {
+    for (const step of [f.CommitReservation, f.ReleaseInventory, f.ReturnStock]) {
       step
         .bindTable(stock, 'INVENTORY_TABLE', items('UpdateItem'))
         .bindTable(reservations, 'RESERVATIONS_TABLE', items('GetItem', 'UpdateItem'));
     }
+    // A return is the same shape (read, then one transaction), and publishes StockReturned.
+    f.ReturnStock.addEnvironment('EVENT_BUS_NAME', props.bus.eventBusName);
+    props.bus.grantPutEventsTo(f.ReturnStock.fn);
+    new Subscription(this, 'ReturnStockSubscription', {
+      config,
+      bus: props.bus,
+      consumer: f.ReturnStock,
+      name: 'inventory-return-stock',
+      events: ['OrderCancelled'],
+      alarmAction: props.alarmAction,
+    });
     // The reaper lists expired holds on the index (Query there only), reads each reservation, then
     // releases it in one TransactWriteItems, authorized per item: UpdateItem on both tables.
     f.ReapReservations.bindTable(stock, 'INVENTORY_TABLE', items('UpdateItem')).bindTable(

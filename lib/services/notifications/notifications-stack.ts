@@ -103,7 +103,12 @@ export class NotificationsStack extends ServiceStack<keyof typeof notifications.
     if (!domain) throw new Error(`emailFrom must be a plain address (name@domain), not ${emailFrom}`);
     notify.addEnvironment('NOTIFY_CHANNEL', 'aws').addEnvironment('SES_FROM', emailFrom);
     const identity = Arn.format(
-      { service: 'ses', resource: 'identity', resourceName: domain, arnFormat: ArnFormat.SLASH_RESOURCE_NAME },
+      {
+        service: 'ses',
+        resource: 'identity',
+        resourceName: domain,
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      },
       Stack.of(this),
     );
     // The verified domain identity, and only as the one sender address.

@@ -5,12 +5,15 @@
  * refers to these functions, and a reference back would make the two stacks a cycle.
  */
 import { Arn, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { CANCEL_SHIPMENTS_ACTIONS, SHIPMENTS_TABLE_ENV } from '../../../lambdas/fulfillment/client.ts';
 import { BY_USER_INDEX, PENDING_INDEX } from '../../../lambdas/orders/adapters/table-layout.ts';
+import { Subscription } from '../events.ts';
 import { defineService } from '../manifest.ts';
 import { IDEMPOTENCY_ACTIONS } from '../payment/payment-stack.ts';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.ts';
@@ -33,6 +36,12 @@ export const orders = defineService({
       name: 'mark-for-attention',
       ...step,
     },
+    CancelOrder: { entry: `${handlers}/cancel-order.handler.ts`, name: 'cancel-order' },
+    OrderEvents: {
+      entry: `${handlers}/order-events.handler.ts`,
+      name: 'order-events',
+      description: "Moves orders along on fulfillment's shipment events and payments' refunds",
+    },
     ResumePendingOrders: {
       entry: `${handlers}/resume-pending.handler.ts`,
       name: 'resume-pending-orders',
@@ -44,6 +53,7 @@ export const orders = defineService({
     { method: 'POST', path: '/checkout', fn: 'PlaceOrder', access: signedIn },
     { method: 'GET', path: '/orders', fn: 'ListOrders', access: signedIn },
     { method: 'GET', path: '/orders/{orderId}', fn: 'GetOrder', access: signedIn },
+    { method: 'POST', path: '/orders/{orderId}/cancel', fn: 'CancelOrder', access: signedIn },
   ],
 });
 
@@ -52,6 +62,10 @@ export interface OrdersStackProps extends ServiceStackProps {
   checkoutIdempotencyTable: ITable;
   cartsTable: ITable;
   productsTable: ITable;
+  /** Fulfillment's shipments: the cancel call (its published module) writes there. */
+  shipmentsTable: ITable;
+  bus: events.IEventBus;
+  alarmAction?: IAlarmAction;
 }
 
 /** The checkout state machine's name: the checkout stack creates it, the orders stack starts it. */
@@ -109,6 +123,27 @@ export class OrdersStack extends ServiceStack<keyof typeof orders.functions> {
       resourceArns: [`${table.tableArn}/index/${PENDING_INDEX}`],
     });
     mayStart(f.ResumePendingOrders);
+
+    // Cancel: reads and writes the order whole (conditional on its version), asks fulfillment to
+    // cancel the shipments (its module's actions, on its shipments table only), publishes.
+    f.CancelOrder.bindTable(table, 'ORDERS_TABLE', items('GetItem', 'PutItem')).bindTable(
+      props.shipmentsTable,
+      SHIPMENTS_TABLE_ENV,
+      { actions: [...CANCEL_SHIPMENTS_ACTIONS] },
+    );
+    f.OrderEvents.bindTable(table, 'ORDERS_TABLE', items('GetItem', 'PutItem'));
+    for (const fn of [f.CancelOrder]) {
+      fn.addEnvironment('EVENT_BUS_NAME', props.bus.eventBusName);
+      props.bus.grantPutEventsTo(fn.fn);
+    }
+    new Subscription(this, 'OrderEventsSubscription', {
+      config,
+      bus: props.bus,
+      consumer: f.OrderEvents,
+      name: 'orders-order-events',
+      events: ['ShipmentCreated', 'ShipmentShipped', 'ShipmentDelivered', 'PaymentRefunded'],
+      alarmAction: props.alarmAction,
+    });
 
     this.sweeperRule = new events.Rule(this, 'SweeperSchedule', {
       ruleName: `${config.prefix}-resume-pending-orders`,

@@ -7,8 +7,11 @@
  * Query on the by-order index); on the idempotency table, what Powertools' persistence layer
  * issues. Every step keeps the default 10 s timeout: a few item reads and writes.
  */
+import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
+import { Subscription } from '../events.ts';
 import { defineService } from '../manifest.ts';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.ts';
 
@@ -22,6 +25,11 @@ export const payment = defineService({
     VoidPayment: { entry: `${handlers}/void-payment.handler.ts`, name: 'void-payment' },
     RefundPayment: { entry: `${handlers}/refund-payment.handler.ts`, name: 'refund-payment' },
     ReversePayment: { entry: `${handlers}/reverse-payment.handler.ts`, name: 'reverse-payment' },
+    RefundCancelledOrder: {
+      entry: `${handlers}/refund-cancelled-order.handler.ts`,
+      name: 'refund-cancelled-order',
+      description: "On OrderCancelled: refunds the order's capture",
+    },
   },
   routes: [],
 });
@@ -29,6 +37,8 @@ export const payment = defineService({
 export interface PaymentStackProps extends ServiceStackProps {
   paymentsTable: ITable;
   paymentIdempotencyTable: ITable;
+  bus: IEventBus;
+  alarmAction?: IAlarmAction;
 }
 
 /** Powertools' DynamoDB persistence layer: put (in progress), get (a conflict), update (done), delete (failed). */
@@ -41,11 +51,35 @@ export class PaymentStack extends ServiceStack<keyof typeof payment.functions> {
     const items = (...actions: string[]) => ({ actions: actions.map((a) => `dynamodb:${a}`) });
     const f = this.functions;
     f.AuthorizePayment.bindTable(ledger, 'PAYMENTS_TABLE', items('PutItem'));
-    for (const step of [f.CapturePayment, f.VoidPayment, f.RefundPayment, f.ReversePayment]) {
+    for (const step of [
+      f.CapturePayment,
+      f.VoidPayment,
+      f.RefundPayment,
+      f.ReversePayment,
+      f.RefundCancelledOrder,
+    ]) {
       step.bindTable(ledger, 'PAYMENTS_TABLE', items('GetItem', 'PutItem'));
     }
-    for (const step of Object.values(f)) {
+    for (const step of [
+      f.AuthorizePayment,
+      f.CapturePayment,
+      f.VoidPayment,
+      f.RefundPayment,
+      f.ReversePayment,
+    ]) {
       step.bindTable(records, 'PAYMENT_IDEMPOTENCY_TABLE', items(...IDEMPOTENCY_ACTIONS));
     }
+    // The refund consumer needs no idempotency records: the provider key of the order's refund
+    // makes a repeat answer the first refund. It publishes PaymentRefunded.
+    f.RefundCancelledOrder.addEnvironment('EVENT_BUS_NAME', props.bus.eventBusName);
+    props.bus.grantPutEventsTo(f.RefundCancelledOrder.fn);
+    new Subscription(this, 'RefundSubscription', {
+      config: props.config,
+      bus: props.bus,
+      consumer: f.RefundCancelledOrder,
+      name: 'payment-refund-cancelled',
+      events: ['OrderCancelled'],
+      alarmAction: props.alarmAction,
+    });
   }
 }

@@ -1,0 +1,66 @@
+/**
+ * The fulfillment admin routes on any deps: each handler binds one to the wiring, the unit tests
+ * to the in-memory store. Admin first (401/403 before the body is read), then the path and body
+ * validated (400), then the use case, whose domain errors the shared HTTP layer maps (404, 409).
+ */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type * as z from 'zod';
+import { requireAdmin } from '#shared/auth.ts';
+import { httpHandler, jsonBody } from '#shared/http.ts';
+import { validate } from '#shared/validation.ts';
+import {
+  AddAllocationSchema,
+  CarrierEventSchema,
+  ShipmentIdSchema,
+  WarehouseIdSchema,
+  WarehouseWriteSchema,
+} from '../domain/requests.ts';
+import {
+  addAllocation,
+  type FulfillmentDeps,
+  getShipment,
+  putWarehouse,
+  recordCarrierEvent,
+} from '../domain/use-cases.ts';
+
+const param = (event: APIGatewayProxyEvent, name: string, schema: z.ZodType<string>, what: string) =>
+  validate(schema, event.pathParameters?.[name], what);
+
+/** POST /admin/shipments/{shipmentId}/events: a carrier callback. */
+export function shipmentEventRoute(deps: FulfillmentDeps) {
+  return httpHandler(async (event) => {
+    requireAdmin(event);
+    const shipmentId = param(event, 'shipmentId', ShipmentIdSchema, 'shipment id');
+    const body = validate(CarrierEventSchema, jsonBody(event), 'carrier event');
+    return { status: 200, body: await recordCarrierEvent(deps, shipmentId, body) };
+  });
+}
+
+/** GET /admin/shipments/{shipmentId}. */
+export function getShipmentRoute(deps: Pick<FulfillmentDeps, 'store'>) {
+  return httpHandler(async (event) => {
+    requireAdmin(event);
+    const shipmentId = param(event, 'shipmentId', ShipmentIdSchema, 'shipment id');
+    return { status: 200, body: await getShipment(deps, shipmentId) };
+  });
+}
+
+/** PUT /admin/warehouses/{warehouseId}: creates or replaces a warehouse. */
+export function putWarehouseRoute(deps: Pick<FulfillmentDeps, 'store'>) {
+  return httpHandler(async (event) => {
+    requireAdmin(event);
+    const warehouseId = param(event, 'warehouseId', WarehouseIdSchema, 'warehouse id');
+    const body = validate(WarehouseWriteSchema, jsonBody(event), 'warehouse');
+    return { status: 200, body: await putWarehouse(deps, warehouseId, body) };
+  });
+}
+
+/** POST /admin/warehouses/{warehouseId}/allocations: adds units of a SKU to the warehouse. */
+export function addAllocationRoute(deps: Pick<FulfillmentDeps, 'store'>) {
+  return httpHandler(async (event) => {
+    requireAdmin(event);
+    const warehouseId = param(event, 'warehouseId', WarehouseIdSchema, 'warehouse id');
+    const body = validate(AddAllocationSchema, jsonBody(event), 'allocation');
+    return { status: 200, body: await addAllocation(deps, warehouseId, body) };
+  });
+}

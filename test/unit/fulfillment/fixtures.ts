@@ -1,0 +1,54 @@
+/** Shared fixtures of the fulfillment unit tests: the demo warehouses, an order, deps in memory. */
+import type { FulfillmentDeps, OrderPlaced } from '../../../lambdas/fulfillment/domain/use-cases.ts';
+import { DEMO_WAREHOUSES } from '../../../lambdas/fulfillment/seed.ts';
+import { InMemoryFulfillment, noWait, RecordingPublisher } from './memory-store.ts';
+
+export const T0 = '2030-01-01T00:00:00.000Z';
+
+export function order(
+  orderId: string,
+  lines: Record<string, number>,
+  address: { country?: string; region?: string } = {},
+): OrderPlaced {
+  return {
+    version: 1,
+    orderId,
+    userId: 'user-1',
+    lines: Object.entries(lines).map(([sku, quantity]) => ({
+      sku,
+      productId: `p-${sku}`,
+      quantity,
+      unitPrice: 1000,
+    })),
+    total: { amount: 1000, currency: 'USD' },
+    shippingAddress: {
+      name: 'Buyer',
+      line1: '1 Main St',
+      city: 'Somewhere',
+      region: address.region ?? 'NY',
+      postalCode: '10001',
+      country: address.country ?? 'US',
+    },
+    contact: { email: 'buyer@example.com' },
+    placedAt: T0,
+  };
+}
+
+export interface World {
+  store: InMemoryFulfillment;
+  publisher: RecordingPublisher;
+  deps: FulfillmentDeps;
+  clock: { now: Date };
+}
+
+/** The demo warehouses, with the given allocations (`{ warehouseId: { sku: units } }`). */
+export function world(allocations: Record<string, Record<string, number>> = {}): World {
+  const store = new InMemoryFulfillment();
+  for (const w of DEMO_WAREHOUSES) store.warehouses.set(w.warehouseId, { ...w });
+  for (const [warehouseId, stock] of Object.entries(allocations)) {
+    for (const [sku, units] of Object.entries(stock)) store.setAllocation(warehouseId, sku, units);
+  }
+  const publisher = new RecordingPublisher();
+  const clock = { now: new Date('2030-01-02T10:00:00.000Z') };
+  return { store, publisher, clock, deps: { store, publisher, now: () => clock.now, retry: noWait } };
+}
