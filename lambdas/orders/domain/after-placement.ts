@@ -6,9 +6,10 @@
  * version read, so concurrent events never lose one another's change, and each is idempotent:
  * an event delivered twice changes the order once.
  */
+
+import type { EventDetail } from '#events/catalog.ts';
 import { ADMIN_GROUP, type Caller } from '#shared/auth.ts';
 import { ConflictError } from '#shared/errors.ts';
-import type { EventDetail } from '#events/catalog.ts';
 import { OrderNotFoundError } from './errors.ts';
 import {
   CANCELLABLE,
