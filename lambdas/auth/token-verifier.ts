@@ -44,7 +44,11 @@ export interface Identity {
   sub: string;
   groups: string[];
   email?: string;
+  /** The OIDC `phone_number` claim, when it is an E.164 number. */
+  phone?: string;
 }
+
+const E164 = /^\+[1-9]\d{6,14}$/;
 
 /** The token was presented but is not acceptable: the authorizer answers 401. */
 export class InvalidTokenError extends Error {
@@ -175,7 +179,17 @@ export function createTokenVerifier(
     if (typeof sub !== 'string' || sub.length === 0) throw new InvalidTokenError('token has no sub');
     if (LONE_SURROGATE.test(sub)) throw new InvalidTokenError('token sub is not valid Unicode');
     const email = typeof payload.email === 'string' && payload.email.length > 0 ? payload.email : undefined;
-    return { sub, groups: groupsOf(payload, groupsClaim), ...(email ? { email } : {}) };
+    // Only a well-formed number: it is where SMS notifications go.
+    const phone =
+      typeof payload.phone_number === 'string' && E164.test(payload.phone_number)
+        ? payload.phone_number
+        : undefined;
+    return {
+      sub,
+      groups: groupsOf(payload, groupsClaim),
+      ...(email ? { email } : {}),
+      ...(phone ? { phone } : {}),
+    };
   };
 }
 

@@ -10,6 +10,11 @@ export const DevTokenRequestSchema = z
     sub: z.string().min(1).max(128),
     groups: z.array(z.string().min(1).max(64)).max(20).optional(),
     email: z.email().optional(),
+    phone: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, 'An E.164 number, e.g. +15551234567.')
+      .optional()
+      .meta({ description: 'Becomes the `phone_number` claim: where SMS notifications go.' }),
   })
   .meta({ id: 'DevTokenRequest' });
 
@@ -55,6 +60,7 @@ export function mintToken(
   if (options.audience) payload.aud = options.audience;
   if (claims.groups?.length) payload.groups = claims.groups;
   if (claims.email) payload.email = claims.email;
+  if (claims.phone) payload.phone_number = claims.phone;
   return signJwt(signer, payload);
 }
 

@@ -11,13 +11,19 @@ export interface Caller {
   sub: string;
   groups: string[];
   email?: string;
+  phone?: string;
 }
 
 export const ADMIN_GROUP = 'admin';
 
 /** What the authorizers put in the context for a verified caller. */
 export function callerContext(caller: Caller): Record<string, string> {
-  return { sub: caller.sub, groups: JSON.stringify(caller.groups), email: caller.email ?? '' };
+  return {
+    sub: caller.sub,
+    groups: JSON.stringify(caller.groups),
+    email: caller.email ?? '',
+    phone: caller.phone ?? '',
+  };
 }
 
 function parseGroups(value: unknown): string[] | undefined {
@@ -43,7 +49,8 @@ export function callerOf(event: Pick<APIGatewayProxyEvent, 'requestContext'>): C
   const groups = parseGroups(context?.groups);
   if (!groups) throw new UnauthorizedError('The caller could not be authenticated.');
   const email = typeof context?.email === 'string' && context.email.length > 0 ? context.email : undefined;
-  return email ? { sub, groups, email } : { sub, groups };
+  const phone = typeof context?.phone === 'string' && context.phone.length > 0 ? context.phone : undefined;
+  return { sub, groups, ...(email ? { email } : {}), ...(phone ? { phone } : {}) };
 }
 
 export function requireCaller(event: Pick<APIGatewayProxyEvent, 'requestContext'>): Caller {

@@ -119,7 +119,10 @@ export async function placeOrder(deps: OrdersDeps, input: PlaceOrder): Promise<P
     payment: { status: 'NONE', amount: totals.total },
     paymentToken: request.payment.token,
     requestDigest: digest,
-    ...(caller.email ? { contact: { email: caller.email } } : {}),
+    contact: {
+      ...(caller.email ? { email: caller.email } : {}),
+      ...(caller.phone ? { phone: caller.phone } : {}),
+    },
     timeline: [{ status: 'PENDING', at }],
     createdAt: at,
     updatedAt: at,

@@ -7,7 +7,7 @@ import {
   createTokenVerifier,
   InvalidTokenError,
 } from '../../../lambdas/auth/token-verifier.ts';
-import { mintToken, signerFromJwk } from '../../../lambdas/dev/token-signer.ts';
+import { mintToken, signerFromJwk, signJwt } from '../../../lambdas/dev/token-signer.ts';
 import { apiEvent, lambdaContext } from '../support.ts';
 
 const ISSUER = 'http://127.0.0.1:3000/local-issuer';
@@ -125,7 +125,7 @@ describe('POST /dev/token -> authorizer', () => {
     const { token } = JSON.parse(res.body) as { token: string };
     const result = await authorizer({ type: 'TOKEN', authorizationToken: `Bearer ${token}`, methodArn });
     expect(result.principalId).toBe('carol');
-    expect(result.context).toEqual({ sub: 'carol', groups: '["admin","staff"]', email: '' });
+    expect(result.context).toEqual({ sub: 'carol', groups: '["admin","staff"]', email: '', phone: '' });
     expect(result.policyDocument.Statement[0]).toMatchObject({
       Effect: 'Allow',
       Resource: 'arn:aws:execute-api:us-east-1:123456789012:api1/local/*',
@@ -148,5 +148,25 @@ describe('POST /dev/token -> authorizer', () => {
     );
     expect(res.statusCode).toBe(400);
     expect(JSON.parse(res.body).errors).toEqual([{ path: 'role', message: 'Unknown field' }]);
+  });
+});
+
+describe('the phone_number claim', () => {
+  it('is carried from the dev token to the identity, and a malformed number is dropped', async () => {
+    const options = { issuer: ISSUER, audience: AUDIENCE };
+    const good = await verify(mintToken(signer, { sub: 'dana', phone: '+15551234567' }, options));
+    expect(good.phone).toBe('+15551234567');
+    expect((await verify(mintToken(signer, { sub: 'dana' }, options))).phone).toBeUndefined();
+    // A claim that is not E.164 (another issuer may write anything there) is ignored.
+    const now = Math.floor(Date.now() / 1000);
+    const odd = signJwt(signer, {
+      iss: ISSUER,
+      aud: AUDIENCE,
+      sub: 'dana',
+      iat: now,
+      exp: now + 300,
+      phone_number: '555-1234; DROP',
+    });
+    expect((await verify(odd)).phone).toBeUndefined();
   });
 });
