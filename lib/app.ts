@@ -31,6 +31,11 @@ import { StatefulStack } from './stacks/stateful-stack.ts';
 
 const CROSS_STACK_REFERENCES = '@aws-cdk/core:defaultCrossStackReferences';
 
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`stage local needs ${what}`);
+  return value;
+}
+
 export interface Store {
   config: StageConfig;
   stateful: StatefulStack;
@@ -40,8 +45,9 @@ export interface Store {
 }
 
 /**
- * Reads context `stage` (required), `searchEndpoint` (stage local), `alarmEmail` and `corsOrigins`
- * (staging, prod) and `issuerKeyFile` (stage local, where the issuer key pair lives) from the app.
+ * Reads context `stage` (required), `searchEndpoint` (stage local), `alarmEmail`, `corsOrigins` and
+ * `emailFrom` (staging, prod: the SES sender of notifications) and `issuerKeyFile` (stage local,
+ * where the issuer key pair lives) from the app.
  */
 export function buildStore(app: App): Store {
   const context = (key: string): string | undefined => {
@@ -141,6 +147,7 @@ export function buildStore(app: App): Store {
     outboxTable: stateful.outboxTable,
     bus: stateful.bus,
     alarmAction: stateful.alarmAction,
+    emailFrom: context('emailFrom'),
   });
   const step = <F extends string>(stack: ServiceStack<F>, id: F) => stack.functions[id].fn;
   const checkout = new CheckoutStack(app, `${prefix}-checkout`, {
@@ -183,6 +190,7 @@ export function buildStore(app: App): Store {
         jwtAudience: LOCAL_JWT_AUDIENCE,
         paymentsTable: stateful.paymentsTable,
         paymentsIndexNames: stateful.paymentsIndexNames,
+        outboxTable: required(stateful.outboxTable, 'the notifications outbox'),
       }),
     );
   }

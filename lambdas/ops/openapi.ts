@@ -13,6 +13,8 @@ import {
   ProductWriteSchema,
 } from '#catalog/domain/product.ts';
 import { registerInventoryPaths } from '#inventory/openapi.ts';
+import { registerFulfillmentPaths } from '#fulfillment/openapi.ts';
+import { registerNotificationsPaths, registerOutboxPath } from '#notifications/openapi.ts';
 import { registerOrdersPaths } from '#orders/openapi.ts';
 import {
   SearchQuerySchema,
@@ -176,8 +178,20 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
     bearer: bearer.name,
     problem: (description) => withRequestId(problem(description)),
   });
+  registerFulfillmentPaths(registry, {
+    bearer: bearer.name,
+    problem: (description) => withRequestId(problem(description)),
+  });
+  registerNotificationsPaths(registry, {
+    bearer: bearer.name,
+    problem: (description) => withRequestId(problem(description)),
+  });
   // The local issuer exists only in the local stage, and so does its route.
   if ((options.stage ?? 'local') === 'local') {
+    registerOutboxPath(registry, {
+      bearer: bearer.name,
+      problem: (description) => withRequestId(problem(description)),
+    });
     registry.registerPath({
       method: 'post',
       path: '/dev/token',

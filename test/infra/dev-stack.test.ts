@@ -22,6 +22,7 @@ const devStack = () =>
       jwtAudience: LOCAL_JWT_AUDIENCE,
       paymentsTable: stateful.paymentsTable,
       paymentsIndexNames: stateful.paymentsIndexNames,
+      outboxTable: stateful.outboxTable as NonNullable<typeof stateful.outboxTable>,
     });
   });
 
@@ -87,6 +88,7 @@ describe('dev stack alone', () => {
           jwtAudience: 'y',
           paymentsTable: stateful.paymentsTable,
           paymentsIndexNames: stateful.paymentsIndexNames,
+          outboxTable: stateful.notificationsTable,
         });
       }),
     ).toThrow(/stage local only/);

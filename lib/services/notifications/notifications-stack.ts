@@ -13,6 +13,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { LEASE_MS } from '../../../lambdas/notifications/domain/ledger.ts';
 import { NOTIFY_EVENTS } from '../../../lambdas/notifications/events.ts';
+import type { ServiceFunction } from '../../constructs/service-function.ts';
 import { acknowledge } from '../../nag.ts';
 import { Subscription } from '../events.ts';
 import { defineService } from '../manifest.ts';
@@ -98,7 +99,7 @@ export class NotificationsStack extends ServiceStack<keyof typeof notifications.
     });
   }
 
-  private mayEmailAndText(notify: (typeof this.functions)['Notify'], emailFrom: string): void {
+  private mayEmailAndText(notify: ServiceFunction, emailFrom: string): void {
     const domain = /^[^@\s]+@([^@\s]+\.[^@\s]+)$/.exec(emailFrom)?.[1];
     if (!domain) throw new Error(`emailFrom must be a plain address (name@domain), not ${emailFrom}`);
     notify.addEnvironment('NOTIFY_CHANNEL', 'aws').addEnvironment('SES_FROM', emailFrom);

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { EVENTS } from '../../../lambdas/events/catalog.ts';
 import { shipmentIdOf } from '../../../lambdas/fulfillment/domain/shipment.ts';
 import { cancelOrderShipments, routeOrder } from '../../../lambdas/fulfillment/domain/use-cases.ts';
-import { releaseShipmentsConsumer, routeOrderConsumer } from '../../../lambdas/fulfillment/handlers/consumers.ts';
+import {
+  releaseShipmentsConsumer,
+  routeOrderConsumer,
+} from '../../../lambdas/fulfillment/handlers/consumers.ts';
 import {
   addAllocationRoute,
   getShipmentRoute,
@@ -28,10 +31,14 @@ function call(
   const event = apiEvent({
     httpMethod: opts.method ?? 'POST',
     pathParameters: opts.params,
-    body: opts.body === undefined ? null : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+    body:
+      opts.body === undefined ? null : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
     requestContext: as(opts.groups === null ? undefined : (opts.groups ?? ['admin'])),
   });
-  return handler(event, lambdaContext).then((r) => ({ status: r.statusCode, body: r.body ? JSON.parse(r.body) : undefined }));
+  return handler(event, lambdaContext).then((r) => ({
+    status: r.statusCode,
+    body: r.body ? JSON.parse(r.body) : undefined,
+  }));
 }
 
 async function routedWorld() {
@@ -47,7 +54,10 @@ describe('POST /admin/shipments/{shipmentId}/events', () => {
     const handler = shipmentEventRoute(w.deps);
     const shipped = { status: 'SHIPPED', trackingNumber: 'TRK-1' };
     const first = await call(handler, { params: { shipmentId: EAST }, body: shipped });
-    expect(first).toMatchObject({ status: 200, body: { shipmentId: EAST, status: 'SHIPPED', trackingNumber: 'TRK-1' } });
+    expect(first).toMatchObject({
+      status: 200,
+      body: { shipmentId: EAST, status: 'SHIPPED', trackingNumber: 'TRK-1' },
+    });
     expect((await call(handler, { params: { shipmentId: EAST }, body: shipped })).status).toBe(200);
     expect(w.publisher.of('ShipmentShipped')).toHaveLength(1);
     const delivered = await call(handler, { params: { shipmentId: EAST }, body: { status: 'DELIVERED' } });
@@ -58,17 +68,28 @@ describe('POST /admin/shipments/{shipmentId}/events', () => {
   it('answers 409 for an illegal move, 404 for an unknown shipment', async () => {
     const w = await routedWorld();
     const handler = shipmentEventRoute(w.deps);
-    expect(await call(handler, { params: { shipmentId: EAST }, body: { status: 'DELIVERED' } })).toMatchObject({
+    expect(
+      await call(handler, { params: { shipmentId: EAST }, body: { status: 'DELIVERED' } }),
+    ).toMatchObject({
       status: 409,
       body: { status: 409, detail: expect.stringContaining('not shipped yet') },
     });
-    await call(handler, { params: { shipmentId: EAST }, body: { status: 'SHIPPED', trackingNumber: 'TRK-1' } });
+    await call(handler, {
+      params: { shipmentId: EAST },
+      body: { status: 'SHIPPED', trackingNumber: 'TRK-1' },
+    });
     expect(
-      (await call(handler, { params: { shipmentId: EAST }, body: { status: 'SHIPPED', trackingNumber: 'TRK-2' } }))
-        .status,
+      (
+        await call(handler, {
+          params: { shipmentId: EAST },
+          body: { status: 'SHIPPED', trackingNumber: 'TRK-2' },
+        })
+      ).status,
     ).toBe(409);
     const unknown = shipmentIdOf('o-2', 'us-east');
-    expect((await call(handler, { params: { shipmentId: unknown }, body: { status: 'DELIVERED' } })).status).toBe(404);
+    expect(
+      (await call(handler, { params: { shipmentId: unknown }, body: { status: 'DELIVERED' } })).status,
+    ).toBe(404);
     const cancelled = await routedWorld();
     await cancelOrderShipments(cancelled.deps, 'o-1');
     expect(
@@ -89,7 +110,10 @@ describe('POST /admin/shipments/{shipmentId}/events', () => {
       status: 400,
       body: { errors: [{ path: 'status' }] },
     });
-    expect(await bad({ status: 'SHIPPED' })).toMatchObject({ status: 400, body: { errors: [{ path: 'trackingNumber' }] } });
+    expect(await bad({ status: 'SHIPPED' })).toMatchObject({
+      status: 400,
+      body: { errors: [{ path: 'trackingNumber' }] },
+    });
     expect((await bad({ status: 'SHIPPED', trackingNumber: 'has space' })).status).toBe(400);
     expect((await bad({ status: 'DELIVERED', extra: 1 })).status).toBe(400);
     expect((await bad('{not json')).status).toBe(400);
@@ -101,10 +125,13 @@ describe('POST /admin/shipments/{shipmentId}/events', () => {
       requestContext: as(['admin']),
     });
     expect((await handler(text, lambdaContext)).statusCode).toBe(415);
-    expect((await call(handler, { params: { shipmentId: EAST }, body: { status: 'X' }, groups: null })).status).toBe(401);
-    expect((await call(handler, { params: { shipmentId: EAST }, body: { status: 'X' }, groups: ['staff'] })).status).toBe(
-      403,
-    );
+    expect(
+      (await call(handler, { params: { shipmentId: EAST }, body: { status: 'X' }, groups: null })).status,
+    ).toBe(401);
+    expect(
+      (await call(handler, { params: { shipmentId: EAST }, body: { status: 'X' }, groups: ['staff'] }))
+        .status,
+    ).toBe(403);
     expect(w.publisher.events).toEqual([]);
     expect(w.store.shipments.get(EAST)?.status).toBe('CREATED');
   });
@@ -115,10 +142,17 @@ describe('the other admin routes', () => {
     const w = await routedWorld();
     const handler = getShipmentRoute(w.deps);
     const found = await call(handler, { method: 'GET', params: { shipmentId: EAST } });
-    expect(found).toMatchObject({ status: 200, body: { shipmentId: EAST, orderId: 'o-1', status: 'CREATED' } });
+    expect(found).toMatchObject({
+      status: 200,
+      body: { shipmentId: EAST, orderId: 'o-1', status: 'CREATED' },
+    });
     expect(found.body).not.toHaveProperty('released');
-    expect((await call(handler, { method: 'GET', params: { shipmentId: shipmentIdOf('x', 'y') } })).status).toBe(404);
-    expect((await call(handler, { method: 'GET', params: { shipmentId: EAST }, groups: [] })).status).toBe(403);
+    expect(
+      (await call(handler, { method: 'GET', params: { shipmentId: shipmentIdOf('x', 'y') } })).status,
+    ).toBe(404);
+    expect((await call(handler, { method: 'GET', params: { shipmentId: EAST }, groups: [] })).status).toBe(
+      403,
+    );
   });
 
   it('PUT /admin/warehouses/{warehouseId} and POST .../allocations', async () => {
@@ -129,21 +163,35 @@ describe('the other admin routes', () => {
       status: 200,
       body: { warehouseId: 'ca-east', ...body },
     });
-    expect((await call(put, { method: 'PUT', params: { warehouseId: 'ca-east' }, body: { ...body, lat: 91 } })).status).toBe(
-      400,
-    );
+    expect(
+      (await call(put, { method: 'PUT', params: { warehouseId: 'ca-east' }, body: { ...body, lat: 91 } }))
+        .status,
+    ).toBe(400);
     expect((await call(put, { method: 'PUT', params: { warehouseId: 'CA East' }, body })).status).toBe(400);
-    expect((await call(put, { method: 'PUT', params: { warehouseId: 'ca-east' }, body: { ...body, country: 'ca' } })).status).toBe(
-      400,
-    );
+    expect(
+      (
+        await call(put, {
+          method: 'PUT',
+          params: { warehouseId: 'ca-east' },
+          body: { ...body, country: 'ca' },
+        })
+      ).status,
+    ).toBe(400);
     const add = addAllocationRoute(w.deps);
-    expect(await call(add, { params: { warehouseId: 'ca-east' }, body: { sku: 'LAMP-1', quantity: 4 } })).toEqual({
+    expect(
+      await call(add, { params: { warehouseId: 'ca-east' }, body: { sku: 'LAMP-1', quantity: 4 } }),
+    ).toEqual({
       status: 200,
       body: { warehouseId: 'ca-east', sku: 'LAMP-1', available: 4 },
     });
-    expect((await call(add, { params: { warehouseId: 'nowhere' }, body: { sku: 'LAMP-1', quantity: 4 } })).status).toBe(404);
+    expect(
+      (await call(add, { params: { warehouseId: 'nowhere' }, body: { sku: 'LAMP-1', quantity: 4 } })).status,
+    ).toBe(404);
     for (const bad of [{ sku: 'lamp', quantity: 1 }, { sku: 'LAMP-1', quantity: 0 }, { sku: 'LAMP-1' }]) {
-      expect((await call(add, { params: { warehouseId: 'ca-east' }, body: bad })).status, JSON.stringify(bad)).toBe(400);
+      expect(
+        (await call(add, { params: { warehouseId: 'ca-east' }, body: bad })).status,
+        JSON.stringify(bad),
+      ).toBe(400);
     }
   });
 });
@@ -206,7 +254,10 @@ describe('RouteOrder consumer', () => {
     const handler = routeOrderConsumer(w.deps);
     const placed = order('o-1', { A: 4 });
     const first = await handler(batch(record('OrderPlaced', placed)), lambdaContext);
-    const second = await handler(batch(record('OrderPlaced', placed), record('OrderPlaced', placed)), lambdaContext);
+    const second = await handler(
+      batch(record('OrderPlaced', placed), record('OrderPlaced', placed)),
+      lambdaContext,
+    );
     expect(first.batchItemFailures).toEqual([]);
     expect(second.batchItemFailures).toEqual([]);
     expect(w.store.applies).toBe(1);
@@ -232,7 +283,11 @@ describe('ReleaseShipments consumer', () => {
     const handler = releaseShipmentsConsumer(w.deps);
     const poison = record('OrderCancelled', { orderId: 'o-1' });
     const result = await handler(
-      batch(record('OrderCancelled', cancelledEvent('o-1')), poison, record('OrderCancelled', cancelledEvent('o-1'))),
+      batch(
+        record('OrderCancelled', cancelledEvent('o-1')),
+        poison,
+        record('OrderCancelled', cancelledEvent('o-1')),
+      ),
       lambdaContext,
     );
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: poison.messageId }]);

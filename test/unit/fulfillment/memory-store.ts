@@ -3,7 +3,15 @@
  * then applies whole, as a DynamoDB transaction does. `contend` makes the next writes answer
  * `contended`; `beforeWrite` runs just before a write checks its conditions (a concurrent writer).
  */
-import type { ApplyRouteResult, ConditionalResult, FulfillmentStore } from '../../../lambdas/fulfillment/domain/ports.ts';
+
+import type { EventDetail, EventName } from '../../../lambdas/events/catalog.ts';
+import { EVENTS } from '../../../lambdas/events/catalog.ts';
+import type { Publisher } from '../../../lambdas/events/publisher.ts';
+import type {
+  ApplyRouteResult,
+  ConditionalResult,
+  FulfillmentStore,
+} from '../../../lambdas/fulfillment/domain/ports.ts';
 import type { Allocation, Warehouse } from '../../../lambdas/fulfillment/domain/routing.ts';
 import type {
   CarrierStatus,
@@ -11,9 +19,6 @@ import type {
   Shipment,
   ShipmentStatus,
 } from '../../../lambdas/fulfillment/domain/shipment.ts';
-import type { Publisher } from '../../../lambdas/events/publisher.ts';
-import type { EventDetail, EventName } from '../../../lambdas/events/catalog.ts';
-import { EVENTS } from '../../../lambdas/events/catalog.ts';
 
 const clone = <T>(v: T): T => structuredClone(v);
 const allocKey = (warehouseId: string, sku: string) => `${warehouseId}|${sku}`;

@@ -85,10 +85,14 @@ describe('routing: one warehouse', () => {
   });
 
   it('prefers one far warehouse with everything over two near ones that would split the order', () => {
-    const allocations = [...alloc('us-east', { A: 5 }), ...alloc('us-central', { B: 5 }), ...alloc('us-west', { A: 5, B: 5 })];
-    expect(planRoute({ lines: [line('A', 1), line('B', 1)], address: NY, warehouses: ALL, allocations })).toEqual([
-      { warehouseId: 'us-west', items: [line('A', 1), line('B', 1)] },
-    ]);
+    const allocations = [
+      ...alloc('us-east', { A: 5 }),
+      ...alloc('us-central', { B: 5 }),
+      ...alloc('us-west', { A: 5, B: 5 }),
+    ];
+    expect(
+      planRoute({ lines: [line('A', 1), line('B', 1)], address: NY, warehouses: ALL, allocations }),
+    ).toEqual([{ warehouseId: 'us-west', items: [line('A', 1), line('B', 1)] }]);
   });
 
   it('breaks a tie of equal distance by warehouse id', () => {
@@ -130,12 +134,21 @@ describe('routing: splits', () => {
       ...alloc('us-central', { B: 5 }),
       ...alloc('eu-central', { B: 5 }),
     ];
-    const route = planRoute({ lines: [line('A', 1), line('B', 1)], address: LA, warehouses: ALL, allocations });
+    const route = planRoute({
+      lines: [line('A', 1), line('B', 1)],
+      address: LA,
+      warehouses: ALL,
+      allocations,
+    });
     expect(route.map((s) => s.warehouseId)).toEqual(['us-central', 'us-east']);
   });
 
   it('splits a line only when no warehouse has its whole quantity, nearest units first', () => {
-    const allocations = [...alloc('us-east', { A: 6 }), ...alloc('us-central', { A: 6 }), ...alloc('us-west', { A: 6 })];
+    const allocations = [
+      ...alloc('us-east', { A: 6 }),
+      ...alloc('us-central', { A: 6 }),
+      ...alloc('us-west', { A: 6 }),
+    ];
     expect(planRoute({ lines: [line('A', 10)], address: NY, warehouses: ALL, allocations })).toEqual([
       { warehouseId: 'us-central', items: [line('A', 4)] },
       { warehouseId: 'us-east', items: [line('A', 6)] },
@@ -214,7 +227,12 @@ function randomCase(random: () => number, maxWarehouses: number): Case {
       if (random() < 0.55) allocations.push({ warehouseId: w.warehouseId, sku, available: int(1, 6) });
     }
   }
-  return { lines, warehouses, allocations, address: { country: 'US', region: ['NY', 'TX', 'CA'][int(0, 2)] } };
+  return {
+    lines,
+    warehouses,
+    allocations,
+    address: { country: 'US', region: ['NY', 'TX', 'CA'][int(0, 2)] },
+  };
 }
 
 /** Brute force over every subset: is the set feasible under the whole-line rule, and the best one. */
@@ -252,7 +270,9 @@ function expectValid(c: Case, plan: PlannedShipment[]) {
   const cap = (w: string, sku: string) =>
     c.allocations.filter((a) => a.warehouseId === w && a.sku === sku).reduce((s, a) => s + a.available, 0);
   for (const l of c.lines) {
-    const pieces = plan.flatMap((s) => s.items.filter((i) => i.sku === l.sku).map((i) => ({ w: s.warehouseId, q: i.quantity })));
+    const pieces = plan.flatMap((s) =>
+      s.items.filter((i) => i.sku === l.sku).map((i) => ({ w: s.warehouseId, q: i.quantity })),
+    );
     expect(pieces.reduce((s, p) => s + p.q, 0)).toBe(l.quantity);
     for (const p of pieces) expect(p.q).toBeLessThanOrEqual(cap(p.w, l.sku));
     if (c.warehouses.some((w) => cap(w.warehouseId, l.sku) >= l.quantity)) expect(pieces).toHaveLength(1);
@@ -294,7 +314,9 @@ describe('routing: minimality, checked by brute force', () => {
       checked++;
     }
     expect(checked).toBeGreaterThan(10);
-    const warehouses = Array.from({ length: 25 }, (_, i) => wh(`w${String(i).padStart(2, '0')}`, 40, -75 - i));
+    const warehouses = Array.from({ length: 25 }, (_, i) =>
+      wh(`w${String(i).padStart(2, '0')}`, 40, -75 - i),
+    );
     const allocations = [
       ...warehouses.map((w) => ({ warehouseId: w.warehouseId, sku: 'A', available: 1 })),
       { warehouseId: 'w17', sku: 'A', available: 9 },
@@ -306,9 +328,15 @@ describe('routing: minimality, checked by brute force', () => {
   });
 
   it('finds the exact minimum over 20 warehouses in time when it needs many of them', () => {
-    const warehouses = Array.from({ length: 20 }, (_, i) => wh(`w${String(i).padStart(2, '0')}`, 40, -75 - i));
+    const warehouses = Array.from({ length: 20 }, (_, i) =>
+      wh(`w${String(i).padStart(2, '0')}`, 40, -75 - i),
+    );
     // Ten SKUs, each held by one warehouse only: the minimum is ten, after every smaller size failed.
-    const allocations = Array.from({ length: 10 }, (_, i) => ({ warehouseId: `w${String(2 * i).padStart(2, '0')}`, sku: `S${i}`, available: 1 }));
+    const allocations = Array.from({ length: 10 }, (_, i) => ({
+      warehouseId: `w${String(2 * i).padStart(2, '0')}`,
+      sku: `S${i}`,
+      available: 1,
+    }));
     const lines = Array.from({ length: 10 }, (_, i) => line(`S${i}`, 1));
     const started = performance.now();
     expect(planRoute({ lines, address: NY, warehouses, allocations })).toHaveLength(10);
@@ -317,6 +345,7 @@ describe('routing: minimality, checked by brute force', () => {
 });
 
 function bruteForceFeasible(c: Case): boolean {
-  const total = (sku: string) => c.allocations.filter((a) => a.sku === sku).reduce((s, a) => s + a.available, 0);
+  const total = (sku: string) =>
+    c.allocations.filter((a) => a.sku === sku).reduce((s, a) => s + a.available, 0);
   return c.lines.every((l) => total(l.sku) >= l.quantity);
 }

@@ -143,7 +143,9 @@ describe('carrier event body', () => {
   it('refuses a missing or malformed tracking number, an unknown status, and unknown fields', () => {
     expect(paths({ status: 'SHIPPED' })).toEqual(['trackingNumber']);
     for (const trackingNumber of ['', 'A'.repeat(65), 'TRK 1', 'TRK/1', 'trk_1', 42]) {
-      expect(paths({ status: 'SHIPPED', trackingNumber }), String(trackingNumber)).toEqual(['trackingNumber']);
+      expect(paths({ status: 'SHIPPED', trackingNumber }), String(trackingNumber)).toEqual([
+        'trackingNumber',
+      ]);
     }
     for (const status of ['LOST', 'shipped', 'CANCELLED', 'CREATED', undefined]) {
       expect(paths({ status, trackingNumber: 'TRK-1' }), String(status)).toEqual(['status']);

@@ -157,7 +157,11 @@ describe('RouteOrder', () => {
     const lines = Object.fromEntries(Object.keys(stock).map((sku) => [sku, 2]));
     await expect(routeOrder(w.deps, order('o-1', lines))).rejects.toThrow(/more than one transaction takes/);
     // 50 lines over two warehouses (the limit's intended case) fit.
-    const fits = Object.fromEntries(Object.keys(stock).slice(0, 48).map((sku) => [sku, 1]));
+    const fits = Object.fromEntries(
+      Object.keys(stock)
+        .slice(0, 48)
+        .map((sku) => [sku, 1]),
+    );
     expect((await routeOrder(w.deps, order('o-2', fits))).outcome).toBe('routed');
   });
 });
@@ -216,7 +220,10 @@ describe('the cancel call', () => {
     };
     // The route lands between the cancel's read (no record) and its write.
     const result = await cancelOrderShipments(w.deps, 'o-1');
-    expect(result).toMatchObject({ outcome: 'cancelled', shipments: [{ shipmentId: EAST, status: 'CANCELLED' }] });
+    expect(result).toMatchObject({
+      outcome: 'cancelled',
+      shipments: [{ shipmentId: EAST, status: 'CANCELLED' }],
+    });
   });
 
   it('answers shipped when the carrier wins the race with the cancel', async () => {
@@ -277,7 +284,9 @@ describe('carrier callbacks', () => {
     const shipped = await recordCarrierEvent(w.deps, EAST, { status: 'SHIPPED', trackingNumber: 'TRK-1' });
     expect(shipped).toMatchObject({ status: 'SHIPPED', trackingNumber: 'TRK-1' });
     expect(shipped).not.toHaveProperty('unpublished');
-    expect(await recordCarrierEvent(w.deps, EAST, { status: 'SHIPPED', trackingNumber: 'TRK-1' })).toEqual(shipped);
+    expect(await recordCarrierEvent(w.deps, EAST, { status: 'SHIPPED', trackingNumber: 'TRK-1' })).toEqual(
+      shipped,
+    );
     w.clock.now = new Date('2030-01-04T08:00:00.000Z');
     const delivered = await recordCarrierEvent(w.deps, EAST, { status: 'DELIVERED' });
     expect(delivered.history.map((h) => h.status)).toEqual(['CREATED', 'SHIPPED', 'DELIVERED']);
@@ -312,7 +321,9 @@ describe('carrier callbacks', () => {
   it('refuses illegal moves (409) and unknown shipments (404), changing nothing', async () => {
     const w = stocked();
     await routed(w);
-    await expect(recordCarrierEvent(w.deps, EAST, { status: 'DELIVERED' })).rejects.toThrow(ShipmentStateError);
+    await expect(recordCarrierEvent(w.deps, EAST, { status: 'DELIVERED' })).rejects.toThrow(
+      ShipmentStateError,
+    );
     await recordCarrierEvent(w.deps, EAST, { status: 'SHIPPED', trackingNumber: 'TRK-1' });
     await expect(
       recordCarrierEvent(w.deps, EAST, { status: 'SHIPPED', trackingNumber: 'TRK-2' }),

@@ -1,0 +1,135 @@
+import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { planRoute } from '../../../lambdas/fulfillment/domain/routing.ts';
+import { registerFulfillmentPaths } from '../../../lambdas/fulfillment/openapi.ts';
+import {
+  allocationsFor,
+  DEMO_WAREHOUSES,
+  type SeedClient,
+  seedFulfillment,
+} from '../../../lambdas/fulfillment/seed.ts';
+
+const skus = Array.from({ length: 400 }, (_, i) => `SKU-${i}`);
+
+describe('seed allocations', () => {
+  it('splits every SKU exactly, deterministically, half at its home warehouse', () => {
+    const allocations = allocationsFor(skus, 100);
+    expect(allocationsFor(skus, 100)).toEqual(allocations);
+    const bySku = new Map<string, number[]>();
+    for (const a of allocations) bySku.set(a.sku, [...(bySku.get(a.sku) ?? []), a.quantity]);
+    for (const sku of skus) {
+      const shares = bySku.get(sku) ?? [];
+      expect(
+        shares.reduce((s, q) => s + q, 0),
+        sku,
+      ).toBe(100);
+      expect(shares[0] === 100 || shares[0] === 50, sku).toBe(true);
+    }
+    const counts = [...bySku.values()].map((s) => s.length);
+    const single = counts.filter((n) => n === 1).length;
+    // Most SKUs at all four warehouses, about a quarter at one only, so orders do split.
+    expect(counts.every((n) => n === 1 || n === 4)).toBe(true);
+    expect(single).toBeGreaterThan(60);
+    expect(single).toBeLessThan(140);
+    const homes = new Set(allocations.map((a) => a.warehouseId));
+    expect([...homes].sort()).toEqual(DEMO_WAREHOUSES.map((w) => w.warehouseId).sort());
+    for (const a of allocationsFor(skus, 3)) expect(a.quantity).toBeGreaterThan(0);
+  });
+
+  it('makes demo orders route, some of them split', () => {
+    const allocations = allocationsFor(skus, 20).map((a) => ({ ...a, available: a.quantity }));
+    let split = 0;
+    for (let i = 0; i < 50; i++) {
+      const lines = [skus[i], skus[i + 100], skus[i + 200]].map((sku) => ({
+        sku: sku as string,
+        quantity: 2,
+      }));
+      const route = planRoute({
+        lines,
+        address: { country: 'US', region: 'NY' },
+        warehouses: DEMO_WAREHOUSES,
+        allocations,
+      });
+      if (route.length > 1) split++;
+    }
+    expect(split).toBeGreaterThan(0);
+  });
+
+  it('loads warehouses then allocations through the admin routes, failing on any refusal', async () => {
+    const calls: string[] = [];
+    const client: SeedClient = {
+      request: async (method, path, opts) => {
+        expect(opts.token).toBe('admin-token');
+        calls.push(`${method} ${path}`);
+        return { status: 200, body: {} };
+      },
+    };
+    const result = await seedFulfillment(client, {
+      token: 'admin-token',
+      skus: skus.slice(0, 10),
+      unitsPerSku: 8,
+    });
+    expect(calls.slice(0, 4)).toEqual(DEMO_WAREHOUSES.map((w) => `PUT /admin/warehouses/${w.warehouseId}`));
+    expect(result).toEqual({ warehouses: 4, allocations: allocationsFor(skus.slice(0, 10), 8).length });
+    expect(calls).toHaveLength(4 + result.allocations);
+    const refusing: SeedClient = { request: async () => ({ status: 403, body: { title: 'Forbidden' } }) };
+    await expect(seedFulfillment(refusing, { token: 't', skus, unitsPerSku: 1 })).rejects.toThrow(
+      /answered 403/,
+    );
+  });
+});
+
+describe('OpenAPI: fulfillment', () => {
+  const registry = new OpenAPIRegistry();
+  const problem = (description: string) => ({
+    description,
+    content: { 'application/problem+json': { schema: z.object({ title: z.string() }) } },
+  });
+  registerFulfillmentPaths(registry, { bearer: 'bearer', problem });
+  const doc = new OpenApiGeneratorV3(registry.definitions).generateDocument({
+    openapi: '3.0.3',
+    info: { title: 't', version: '1' },
+  });
+
+  it('documents every route, admin-only, with every status it answers', () => {
+    const statuses = (path: string, method: 'get' | 'post' | 'put') => {
+      const op = doc.paths?.[path]?.[method];
+      expect(op?.security, `${method} ${path}`).toEqual([{ bearer: [] }]);
+      return Object.keys(op?.responses ?? {}).sort();
+    };
+    expect(statuses('/admin/shipments/{shipmentId}/events', 'post')).toEqual([
+      '200',
+      '400',
+      '401',
+      '403',
+      '404',
+      '409',
+      '415',
+    ]);
+    expect(statuses('/admin/shipments/{shipmentId}', 'get')).toEqual(['200', '400', '401', '403', '404']);
+    expect(statuses('/admin/warehouses/{warehouseId}', 'put')).toEqual(['200', '400', '401', '403', '415']);
+    expect(statuses('/admin/warehouses/{warehouseId}/allocations', 'post')).toEqual([
+      '200',
+      '400',
+      '401',
+      '403',
+      '404',
+      '409',
+      '415',
+    ]);
+  });
+
+  it('describes the carrier event from the validation schema', () => {
+    const schemas = doc.components?.schemas ?? {};
+    expect(JSON.stringify(schemas.CarrierEvent)).toContain('SHIPPED');
+    expect(JSON.stringify(schemas.CarrierEvent)).toContain('^[A-Za-z0-9-]{1,64}$');
+    expect(schemas.Shipment).toMatchObject({
+      required: expect.arrayContaining(['shipmentId', 'status', 'history']),
+    });
+    const param = (doc.paths?.['/admin/shipments/{shipmentId}']?.get?.parameters ?? []).find(
+      (p) => 'name' in p && p.name === 'shipmentId',
+    );
+    expect(param).toMatchObject({ in: 'path', required: true });
+  });
+});
