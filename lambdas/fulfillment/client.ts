@@ -24,13 +24,7 @@ import { type CancelOutcome, cancelOrderShipments } from './domain/use-cases.ts'
 export { SHIPMENTS_TABLE_ENV } from './adapters/table-layout.ts';
 export type { OrderShipment, ShipmentStatus } from './domain/shipment.ts';
 export type { CancelOutcome } from './domain/use-cases.ts';
-/** The item actions the caller needs on the shipments table. */
-export const CANCEL_SHIPMENTS_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-] as const;
+export { CANCEL_SHIPMENTS_ACTIONS } from './adapters/table-layout.ts';
 
 let store: DynamoDbFulfillmentStore | undefined;
 

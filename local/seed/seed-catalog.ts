@@ -1,3 +1,4 @@
+import { seedFulfillment } from '../../lambdas/fulfillment/seed.ts';
 import { generateCatalog, type SeedProduct } from './catalog-generator.ts';
 import { mapLimit, type StoreClient } from './store-client.ts';
 
@@ -53,7 +54,10 @@ export async function seedCatalog(client: StoreClient, opts: SeedOptions): Promi
   return { created: products.length, stocked: await stock(), writeSeconds, indexLagSeconds };
 }
 
-/** Receives `quantity` units of every SKU of the products, as a warehouse's first delivery would. */
+/**
+ * Receives `quantity` units of every SKU of the products, as a warehouse's first delivery would,
+ * and allocates them over the demo warehouses (fulfillment routes orders to where units are).
+ */
 async function receiveStock(
   client: StoreClient,
   token: string,
@@ -74,6 +78,8 @@ async function receiveStock(
       );
     }
   });
+  // Every unit received is allocated to a warehouse, so every order can be routed.
+  await seedFulfillment(client, { token, skus, unitsPerSku: quantity, concurrency });
   return skus.length;
 }
 

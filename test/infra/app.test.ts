@@ -92,12 +92,14 @@ describe.each(['local', 'staging', 'prod'] as const)('the app, stage %s', (stage
           'POST /dev/faults',
           'DELETE /dev/faults',
           'OPTIONS /dev/faults',
+          'GET /dev/outbox',
+          'OPTIONS /dev/outbox',
         ].sort(),
       );
     } else {
       expect(devRoutes).toEqual([]);
       expect(JSON.stringify(s.templates)).not.toMatch(
-        /dev\/token|DevToken|DEV_ISSUER_PRIVATE_JWK|dev\/psp|DevPspCharges|dev\/faults|DevFaults|LOCAL_CONTROL_URL/,
+        /dev\/token|DevToken|DEV_ISSUER_PRIVATE_JWK|dev\/psp|DevPspCharges|dev\/faults|DevFaults|LOCAL_CONTROL_URL|dev\/outbox|DevOutbox|notifications-outbox/,
       );
     }
   });

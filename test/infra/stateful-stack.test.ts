@@ -280,9 +280,15 @@ describe.each(['staging', 'prod'] as const)('stateful stack, stage %s', (stage) 
         'api-5xx',
         'checkout-dlq-not-empty',
         'checkout-executions-failed',
+        'fulfillment-release-shipments-dlq-not-empty',
+        'fulfillment-route-order-dlq-not-empty',
         'indexer-dlq-not-empty',
         'indexer-lagging',
+        'inventory-return-stock-dlq-not-empty',
         'jwks-unreachable',
+        'notifications-notify-dlq-not-empty',
+        'orders-order-events-dlq-not-empty',
+        'payment-refund-cancelled-dlq-not-empty',
       ].map((n) => `store-${stage}-${n}`),
     );
     for (const alarm of alarms) {

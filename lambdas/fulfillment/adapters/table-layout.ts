@@ -31,3 +31,11 @@ export const routingKey = (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'R
 /** The functions' (and the cancel call's caller's) environment variables naming the tables. */
 export const WAREHOUSES_TABLE_ENV = 'FULFILLMENT_WAREHOUSES_TABLE';
 export const SHIPMENTS_TABLE_ENV = 'FULFILLMENT_SHIPMENTS_TABLE';
+
+/** The item actions a caller of the cancel call (`client.ts`) needs on the shipments table. */
+export const CANCEL_SHIPMENTS_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+] as const;

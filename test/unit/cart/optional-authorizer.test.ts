@@ -53,7 +53,7 @@ describe('optional authorizer (cart routes)', () => {
     );
     const result = await handler(event({ Authorization: `Bearer ${token}` }));
     expect(result.principalId).toBe('dana');
-    expect(result.context).toEqual({ sub: 'dana', groups: '["staff"]', email: '' });
+    expect(result.context).toEqual({ sub: 'dana', groups: '["staff"]', email: '', phone: '' });
   });
 
   it('turns away a header that is present but not a valid bearer token (401, never anonymous)', async () => {
