@@ -1,7 +1,7 @@
 /**
  * A consumer's subscription to catalogue events, declared once per consumer function: an
  * EventBridge rule on the store's bus matching exactly the (source, detail type) pairs it takes,
- * delivering to the consumer's own SQS queue; the queue's DLQ after 5 receives, with an alarm when
+ * delivering to the consumer's own SQS queue; the queue's DLQ after 5 receives (2 locally), with an alarm when
  * it is not empty; and the event source mapping (batches of 10, partial batch failures), so a
  * poison message never blocks its neighbours. docs/events.md lists every subscription.
  */
@@ -29,6 +29,11 @@ export interface SubscriptionProps {
 
 /** Receives before a message goes to the DLQ: the first try and four retries. */
 export const MAX_RECEIVES = 5;
+/**
+ * Stage local (laptops and the test suite): a poison message reaches its DLQ after two receives
+ * one function timeout apart, in seconds rather than minutes. Deployed stages keep the above.
+ */
+export const LOCAL_MAX_RECEIVES = 2;
 
 export class Subscription extends Construct {
   readonly queue: Queue;
@@ -39,6 +44,9 @@ export class Subscription extends Construct {
     super(scope, id);
     const { config, consumer } = props;
     const name = `${config.prefix}-${props.name}`;
+    const local = config.stage === 'local';
+    const timeoutSeconds = consumer.fn.timeout?.toSeconds() ?? 10;
+    const maxReceiveCount = local ? LOCAL_MAX_RECEIVES : MAX_RECEIVES;
     this.dlq = new Queue(this, 'Dlq', {
       queueName: `${name}-dlq`,
       encryption: QueueEncryption.SQS_MANAGED,
@@ -55,9 +63,9 @@ export class Subscription extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // AWS's guidance for Lambda: at least six times the function timeout, so retries of a batch
-      // never overlap the batch still running.
-      visibilityTimeout: Duration.seconds(6 * (consumer.fn.timeout?.toSeconds() ?? 10)),
-      deadLetterQueue: { queue: this.dlq, maxReceiveCount: MAX_RECEIVES },
+      // never overlap the batch still running. Locally one timeout (the least SQS accepts).
+      visibilityTimeout: Duration.seconds((local ? 1 : 6) * timeoutSeconds),
+      deadLetterQueue: { queue: this.dlq, maxReceiveCount },
       removalPolicy: config.removalPolicy,
     });
     const wanted = props.events.map((e) => EVENTS[e]);
@@ -77,7 +85,7 @@ export class Subscription extends Construct {
     if (config.alarms) {
       const alarm = new Alarm(this, 'DlqAlarm', {
         alarmName: `${name}-dlq-not-empty`,
-        alarmDescription: `Events ${name} gave up on after ${MAX_RECEIVES} receives: their effect is missing.`,
+        alarmDescription: `Events ${name} gave up on after ${maxReceiveCount} receives: their effect is missing.`,
         metric: this.dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
         threshold: 0,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,

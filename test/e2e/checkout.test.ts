@@ -22,6 +22,7 @@ import { reservationKey } from '#inventory/adapters/table-layout.ts';
 import { reapExpired } from '#inventory/domain/use-cases.ts';
 import { orderIdFor } from '#orders/domain/order.ts';
 import { LOCAL_CREDENTIALS, REGION } from '../../local/template.ts';
+import { ensureWarehouses } from './support/commerce.ts';
 import { expectDocumented } from './support/contract.ts';
 import { adminToken, client, eventually, type Problem, productBody, uniqueSku } from './support/fixtures.ts';
 
@@ -74,6 +75,7 @@ const inventory = {
 beforeAll(async () => {
   admin = await adminToken();
   await client.request('DELETE', '/dev/faults', { token: admin });
+  await ensureWarehouses(admin);
 });
 
 const run = Math.random().toString(36).slice(2, 8);
@@ -96,6 +98,12 @@ async function product(price = 1999, stock = 100): Promise<{ sku: string; produc
       body: { quantity: stock },
     });
     expect(received.status).toBe(200);
+    // Fulfillment routes confirmed orders to where the units are.
+    const allocated = await client.request('POST', '/admin/warehouses/us-east/allocations', {
+      token: admin,
+      body: { sku, quantity: stock },
+    });
+    expect(allocated.status).toBe(200);
   }
   return { sku, productId: created.body.productId };
 }
