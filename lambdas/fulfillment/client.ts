@@ -21,10 +21,9 @@ import { DynamoDbFulfillmentStore } from './adapters/dynamodb-fulfillment-store.
 import { SHIPMENTS_TABLE_ENV } from './adapters/table-layout.ts';
 import { type CancelOutcome, cancelOrderShipments } from './domain/use-cases.ts';
 
-export { SHIPMENTS_TABLE_ENV } from './adapters/table-layout.ts';
+export { CANCEL_SHIPMENTS_ACTIONS, SHIPMENTS_TABLE_ENV } from './adapters/table-layout.ts';
 export type { OrderShipment, ShipmentStatus } from './domain/shipment.ts';
 export type { CancelOutcome } from './domain/use-cases.ts';
-export { CANCEL_SHIPMENTS_ACTIONS } from './adapters/table-layout.ts';
 
 let store: DynamoDbFulfillmentStore | undefined;
 

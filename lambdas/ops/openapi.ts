@@ -12,8 +12,8 @@ import {
   ProductSchema,
   ProductWriteSchema,
 } from '#catalog/domain/product.ts';
-import { registerInventoryPaths } from '#inventory/openapi.ts';
 import { registerFulfillmentPaths } from '#fulfillment/openapi.ts';
+import { registerInventoryPaths } from '#inventory/openapi.ts';
 import { registerNotificationsPaths, registerOutboxPath } from '#notifications/openapi.ts';
 import { registerOrdersPaths } from '#orders/openapi.ts';
 import {

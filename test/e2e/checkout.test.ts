@@ -22,27 +22,10 @@ import { reservationKey } from '#inventory/adapters/table-layout.ts';
 import { reapExpired } from '#inventory/domain/use-cases.ts';
 import { orderIdFor } from '#orders/domain/order.ts';
 import { LOCAL_CREDENTIALS, REGION } from '../../local/template.ts';
-import { ensureWarehouses } from './support/commerce.ts';
+import { ensureWarehouses, type Order } from './support/commerce.ts';
 import { expectDocumented } from './support/contract.ts';
 import { adminToken, client, eventually, type Problem, productBody, uniqueSku } from './support/fixtures.ts';
 
-interface Money {
-  amount: number;
-  currency: string;
-}
-interface Order {
-  orderId: string;
-  userId: string;
-  status: string;
-  items: { sku: string; quantity: number; unitPrice: Money; lineTotal: Money }[];
-  subtotal: Money;
-  shipping: Money;
-  total: Money;
-  payment: { status: string; amount: Money };
-  failureReason?: string;
-  failureMessage?: string;
-  timeline: { status: string; at: string; reason?: string }[];
-}
 interface Charge {
   chargeId: string;
   amount: number;

@@ -6,6 +6,7 @@
  */
 import type { EventDetail } from '#events/catalog.ts';
 import type { Publisher } from '#events/publisher.ts';
+import { DEFAULT_RETRY, pause, type RetryPolicy } from '#shared/retry.ts';
 import {
   FulfillmentBusyError,
   ShipmentNotFoundError,
@@ -14,7 +15,6 @@ import {
 } from './errors.ts';
 import type { FulfillmentStore } from './ports.ts';
 import type { AddAllocation, CarrierEventRequest, WarehouseWrite } from './requests.ts';
-import { DEFAULT_RETRY, pause, type RetryPolicy } from './retry.ts';
 import { type Allocation, mergeLines, planRoute, RoutingError, type Warehouse } from './routing.ts';
 import {
   type CarrierStatus,

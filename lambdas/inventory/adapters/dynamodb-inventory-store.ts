@@ -305,14 +305,21 @@ export class DynamoDbInventoryStore implements InventoryStore {
         }),
       ),
     ];
+    return this.finish(items, requestToken(reservation.orderId, to === 'RELEASED' ? 'release' : 'commit'), {
+      ...reservation,
+      status: to,
+      updatedAt: at,
+    });
+  }
+
+  /**
+   * Runs the transaction that moves a reservation on: `changed` when its first item's condition
+   * (the reservation's status) failed, `contended` when another transaction held an item.
+   */
+  private async finish(items: TransactItem[], token: string, after: Reservation): Promise<SettleResult> {
     try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: items,
-          ClientRequestToken: requestToken(reservation.orderId, to === 'RELEASED' ? 'release' : 'commit'),
-        }),
-      );
-      return { kind: 'settled', reservation: { ...reservation, status: to, updatedAt: at } };
+      await this.db.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: token }));
+      return { kind: 'settled', reservation: after };
     } catch (error) {
       const name = errorName(error);
       if (name === 'TransactionCanceledException') {
@@ -360,25 +367,11 @@ export class DynamoDbInventoryStore implements InventoryStore {
         }),
       ),
     ];
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: items,
-          ClientRequestToken: requestToken(reservation.orderId, 'return'),
-        }),
-      );
-      return { kind: 'settled', reservation: { ...reservation, status: 'RETURNED', updatedAt: at } };
-    } catch (error) {
-      const name = errorName(error);
-      if (name === 'TransactionCanceledException') {
-        const reasons = reasonsOf(error);
-        if (reasons[0]?.Code === 'ConditionalCheckFailed') return { kind: 'changed' };
-        if (reasons.some((r) => r.Code !== undefined && TRANSIENT.has(r.Code))) return { kind: 'contended' };
-      }
-      if (TRANSIENT_ERRORS.has(name ?? '')) return { kind: 'contended' };
-      if (name === 'IdempotentParameterMismatchException') return { kind: 'changed' };
-      throw error;
-    }
+    return this.finish(items, requestToken(reservation.orderId, 'return'), {
+      ...reservation,
+      status: 'RETURNED',
+      updatedAt: at,
+    });
   }
 
   async expiredHolds(now: Date, limit: number): Promise<string[]> {

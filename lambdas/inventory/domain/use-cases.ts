@@ -3,6 +3,8 @@
  * TransactWriteItems (every SKU and the reservation record, all or nothing); a commit or release
  * one GetItem and one TransactWriteItems; a repeat of a finished operation just the GetItem.
  */
+
+import { DEFAULT_RETRY, type RetryPolicy, untilUncontended } from '#shared/retry.ts';
 import { validate } from '#shared/validation.ts';
 import {
   InventoryBusyError,
@@ -16,7 +18,6 @@ import {
 } from './errors.ts';
 import type { InventoryStore } from './ports.ts';
 import { type ReserveRequest, ReserveRequestSchema } from './requests.ts';
-import { DEFAULT_RETRY, type RetryPolicy, untilUncontended } from './retry.ts';
 import {
   epochSeconds,
   normaliseLines,

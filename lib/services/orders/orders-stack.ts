@@ -12,7 +12,10 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 // The layout module, not the client: synthesis loads no SDK.
-import { CANCEL_SHIPMENTS_ACTIONS, SHIPMENTS_TABLE_ENV } from '../../../lambdas/fulfillment/adapters/table-layout.ts';
+import {
+  CANCEL_SHIPMENTS_ACTIONS,
+  SHIPMENTS_TABLE_ENV,
+} from '../../../lambdas/fulfillment/adapters/table-layout.ts';
 import { BY_USER_INDEX, PENDING_INDEX } from '../../../lambdas/orders/adapters/table-layout.ts';
 import { Subscription } from '../events.ts';
 import { defineService } from '../manifest.ts';

@@ -9,7 +9,6 @@ import {
   ReservationReleasedError,
 } from '#inventory/domain/errors.ts';
 import { ReserveStepInputSchema } from '#inventory/domain/requests.ts';
-import type { RetryPolicy } from '#inventory/domain/retry.ts';
 import { epochSeconds } from '#inventory/domain/stock.ts';
 import { getStock, type InventoryDeps, receiveStock } from '#inventory/domain/use-cases.ts';
 import { inventoryStep, StepError } from '#inventory/handlers/inventory-step.ts';
@@ -21,6 +20,7 @@ import {
   reserveInventoryStep,
 } from '#inventory/handlers/saga-steps.ts';
 import { ValidationError } from '#shared/errors.ts';
+import type { RetryPolicy } from '#shared/retry.ts';
 import { InMemoryInventory } from './memory-store.ts';
 
 let store: InMemoryInventory;

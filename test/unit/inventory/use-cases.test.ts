@@ -9,7 +9,6 @@ import {
   StockLimitError,
   StockNotFoundError,
 } from '#inventory/domain/errors.ts';
-import type { RetryPolicy } from '#inventory/domain/retry.ts';
 import { MAX_STOCK } from '#inventory/domain/stock.ts';
 import {
   commit,
@@ -22,6 +21,7 @@ import {
   returnStock,
 } from '#inventory/domain/use-cases.ts';
 import { ValidationError } from '#shared/errors.ts';
+import type { RetryPolicy } from '#shared/retry.ts';
 import { InMemoryInventory } from './memory-store.ts';
 
 let store: InMemoryInventory;

@@ -39,3 +39,9 @@ export async function untilUncontended<R extends { kind: string }>(
   }
   throw busy();
 }
+
+/** Waits before round `round` of a read-decide-write loop (none before the first). */
+export async function pause(policy: RetryPolicy, round: number): Promise<void> {
+  if (round === 0) return;
+  await policy.sleep(backoffMs(policy, round));
+}
