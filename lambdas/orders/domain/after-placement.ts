@@ -61,7 +61,7 @@ async function update(
   throw new Error(`Order ${orderId} kept changing under ${UPDATE_ROUNDS} updates; retry.`);
 }
 
-type ShipmentEvent =
+export type ShipmentEvent =
   | { kind: 'created'; detail: EventDetail<'ShipmentCreated'> }
   | { kind: 'shipped'; detail: EventDetail<'ShipmentShipped'> }
   | { kind: 'delivered'; detail: EventDetail<'ShipmentDelivered'> };
