@@ -13,6 +13,7 @@ export const SOURCES = {
   fulfillment: 'store.fulfillment',
   payment: 'store.payment',
   inventory: 'store.inventory',
+  reviews: 'store.reviews',
 } as const;
 
 const MoneySchema = z.strictObject({ amount: z.int().min(0), currency: z.literal('USD') });
@@ -112,6 +113,19 @@ export const StockReturnedSchema = z.object({
   returnedAt: Instant,
 });
 
+export const ProductRatingChangedSchema = z.object({
+  version: z.literal(1),
+  productId: z.string().min(1).max(128),
+  /** Visible reviews: their count and the average of their ratings (0 when none). */
+  rating: z.object({ average: z.number().min(0).max(5), count: z.int().min(0) }),
+  /**
+   * The product's review summary version, +1 per change: a consumer applies a rating only over an
+   * older one, so repeats and out-of-order deliveries never regress it.
+   */
+  ratingVersion: z.int().min(1),
+  changedAt: Instant,
+});
+
 /** Every event: its source and the schema of its detail. */
 export const EVENTS = {
   OrderPlaced: { source: SOURCES.orders, schema: OrderPlacedSchema },
@@ -121,6 +135,7 @@ export const EVENTS = {
   ShipmentDelivered: { source: SOURCES.fulfillment, schema: ShipmentDeliveredSchema },
   PaymentRefunded: { source: SOURCES.payment, schema: PaymentRefundedSchema },
   StockReturned: { source: SOURCES.inventory, schema: StockReturnedSchema },
+  ProductRatingChanged: { source: SOURCES.reviews, schema: ProductRatingChangedSchema },
 } as const;
 
 export type EventName = keyof typeof EVENTS;
