@@ -17,7 +17,9 @@ import { NotificationsStack } from './services/notifications/notifications-stack
 import { OpsStack } from './services/ops/ops-stack.ts';
 import { OrdersStack } from './services/orders/orders-stack.ts';
 import { PaymentStack } from './services/payment/payment-stack.ts';
+import { RecommendationsStack } from './services/recommendations/recommendations-stack.ts';
 import { routesOf, servicesOf } from './services/registry.ts';
+import { ReviewsStack } from './services/reviews/reviews-stack.ts';
 import { SearchStack } from './services/search/search-stack.ts';
 import type { ServiceStack } from './services/service-stack.ts';
 import { ApiStack } from './stacks/api-stack.ts';
@@ -91,6 +93,8 @@ export function buildStore(app: App): Store {
     ...service('catalog', 'catalog functions and routes'),
     productsTable: stateful.productsTable,
     productsIndexNames: stateful.productsIndexNames,
+    bus: stateful.bus,
+    alarmAction: stateful.alarmAction,
   });
   const ops = new OpsStack(app, `${prefix}-ops`, {
     ...service('ops', 'health and the OpenAPI document'),
@@ -149,6 +153,20 @@ export function buildStore(app: App): Store {
     alarmAction: stateful.alarmAction,
     emailFrom: context('emailFrom'),
   });
+  const reviews = new ReviewsStack(app, `${prefix}-reviews`, {
+    ...service('reviews', 'reviews, ratings and who bought what'),
+    reviewsTable: stateful.reviewsTable,
+    productsTable: stateful.productsTable,
+    bus: stateful.bus,
+    alarmAction: stateful.alarmAction,
+  });
+  const recommendations = new RecommendationsStack(app, `${prefix}-recommendations`, {
+    ...service('recommendations', 'bought-together counts and recommendations'),
+    recommendationsTable: stateful.recommendationsTable,
+    productsTable: stateful.productsTable,
+    bus: stateful.bus,
+    alarmAction: stateful.alarmAction,
+  });
   const step = <F extends string>(stack: ServiceStack<F>, id: F) => stack.functions[id].fn;
   const checkout = new CheckoutStack(app, `${prefix}-checkout`, {
     ...service('checkout', 'the checkout saga'),
@@ -180,6 +198,8 @@ export function buildStore(app: App): Store {
     checkout,
     fulfillment,
     notifications,
+    reviews,
+    recommendations,
   ];
   if (localIssuer) {
     services.push(

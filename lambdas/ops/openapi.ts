@@ -25,6 +25,8 @@ import {
 import { ArmedFaultSchema, FaultRequestSchema } from '../dev/faults.ts';
 import { PspChargesQuerySchema, PspChargesSchema } from '../dev/psp-charges.ts';
 import { DevTokenRequestSchema, DevTokenResponseSchema } from '../dev/token-signer.ts';
+import { registerRecommendationsPaths } from '../recommendations/openapi.ts';
+import { registerReviewsPaths } from '../reviews/openapi.ts';
 import { HealthReportSchema } from './health.ts';
 
 export const ProblemSchema = z
@@ -186,6 +188,11 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
     bearer: bearer.name,
     problem: (description) => withRequestId(problem(description)),
   });
+  registerReviewsPaths(registry, {
+    bearer: bearer.name,
+    problem: (description) => withRequestId(problem(description)),
+  });
+  registerRecommendationsPaths(registry, { problem: (description) => withRequestId(problem(description)) });
   // The local issuer exists only in the local stage, and so does its route.
   if ((options.stage ?? 'local') === 'local') {
     registerOutboxPath(registry, {

@@ -16,6 +16,8 @@ import { notifications } from './notifications/notifications-stack.ts';
 import { ops } from './ops/ops-stack.ts';
 import { orders } from './orders/orders-stack.ts';
 import { payment } from './payment/payment-stack.ts';
+import { recommendations } from './recommendations/recommendations-stack.ts';
+import { reviews } from './reviews/reviews-stack.ts';
 import { search } from './search/search-stack.ts';
 
 export const SERVICES: readonly ServiceManifest[] = [
@@ -30,6 +32,8 @@ export const SERVICES: readonly ServiceManifest[] = [
   checkout,
   fulfillment,
   notifications,
+  reviews,
+  recommendations,
   dev,
 ];
 

@@ -28,6 +28,8 @@ import { inventoryTables } from '../services/inventory/inventory-data.ts';
 import { notificationsTables } from '../services/notifications/notifications-data.ts';
 import { ORDERS_INDEX_NAMES, ordersTables } from '../services/orders/orders-data.ts';
 import { PAYMENTS_INDEX_NAMES, paymentTables } from '../services/payment/payment-data.ts';
+import { recommendationsTables } from '../services/recommendations/recommendations-data.ts';
+import { reviewsTables } from '../services/reviews/reviews-data.ts';
 
 export interface StatefulStackProps extends StackProps {
   config: StageConfig;
@@ -72,6 +74,10 @@ export class StatefulStack extends Stack {
   /** Notifications: preferences and sent-message records; the outbox in stage local. */
   readonly notificationsTable: dynamodb.Table;
   readonly outboxTable?: dynamodb.Table;
+  /** Reviews, their per-product summaries and who bought what. */
+  readonly reviewsTable: dynamodb.Table;
+  /** Co-purchase counts and scores. */
+  readonly recommendationsTable: dynamodb.Table;
   readonly bus: EventBus;
   readonly indexerDlq: Queue;
   /** Where every alarm of the stage notifies (stages with alarms only). */
@@ -107,6 +113,8 @@ export class StatefulStack extends Stack {
       this,
       config,
     ));
+    ({ reviewsTable: this.reviewsTable } = reviewsTables(this, config));
+    ({ recommendationsTable: this.recommendationsTable } = recommendationsTables(this, config));
 
     this.bus = new EventBus(this, 'Bus', { eventBusName: `${prefix}-bus` });
 

@@ -19,6 +19,8 @@ describe.each(['staging', 'prod'] as const)('catalog stack alone, stage %s', (st
         platform,
         productsTable: stateful.productsTable,
         productsIndexNames: stateful.productsIndexNames,
+        bus: stateful.bus,
+        alarmAction: stateful.alarmAction,
       });
     });
   });
@@ -62,6 +64,25 @@ describe.each(['staging', 'prod'] as const)('catalog stack alone, stage %s', (st
     expect(resources).toContain('/index/gsi2');
     expect(resources).not.toContain('/index/*');
     expect(JSON.stringify(s.json)).not.toContain('CartsTable');
+  });
+
+  it('applies ratings from its own queue (ProductRatingChanged): one UpdateItem on the products table', () => {
+    const dynamo = statementsOf(s.json, 'ApplyRating').filter((st) =>
+      JSON.stringify(st.Action).includes('dynamodb:'),
+    );
+    expect(dynamo.map((st) => st.Action)).toEqual(['dynamodb:UpdateItem']);
+    expect(JSON.stringify(dynamo[0]?.Resource)).not.toContain('/index/');
+    s.template.hasResourceProperties('AWS::Events::Rule', {
+      Name: `store-${stage}-catalog-apply-rating`,
+      EventPattern: { source: ['store.reviews'], 'detail-type': ['ProductRatingChanged'] },
+    });
+    s.template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: `store-${stage}-catalog-apply-rating`,
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: 5 }),
+    });
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `store-${stage}-catalog-apply-rating-dlq-not-empty`,
+    });
   });
 
   it('declares its routes on the platform API: the JWT authorizer on admin routes, none on reads', () => {

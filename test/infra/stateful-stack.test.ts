@@ -278,6 +278,7 @@ describe.each(['staging', 'prod'] as const)('stateful stack, stage %s', (stage) 
     expect(alarms.map((a) => String(a.Properties?.AlarmName)).sort()).toEqual(
       [
         'api-5xx',
+        'catalog-apply-rating-dlq-not-empty',
         'checkout-dlq-not-empty',
         'checkout-executions-failed',
         'fulfillment-release-shipments-dlq-not-empty',
@@ -289,6 +290,8 @@ describe.each(['staging', 'prod'] as const)('stateful stack, stage %s', (stage) 
         'notifications-notify-dlq-not-empty',
         'orders-order-events-dlq-not-empty',
         'payment-refund-cancelled-dlq-not-empty',
+        'recommendations-count-dlq-not-empty',
+        'reviews-record-purchases-dlq-not-empty',
       ].map((n) => `store-${stage}-${n}`),
     );
     for (const alarm of alarms) {

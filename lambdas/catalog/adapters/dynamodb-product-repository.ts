@@ -4,6 +4,8 @@
  * conditional on the SKU being free or already ours, plus deletes of the claims a replace dropped.
  */
 
+import { createRequire } from 'node:module';
+import type * as LibModule from '@aws-sdk/lib-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -16,6 +18,10 @@ import { ConcurrentModificationError, ProductNotFoundError, SkuTakenError } from
 import { decodeListCursor, encodeListCursor } from '../domain/list-cursor.ts';
 import type { ProductPage, ProductRepository, StoredProduct } from '../domain/ports.ts';
 import type { Product } from '../domain/product.ts';
+import type { RatingOutcome } from '../domain/rating.ts';
+
+// UpdateCommand for applyRating only: #shared/dynamodb.ts exports the commands the other writes use.
+const { UpdateCommand } = createRequire(import.meta.url)('@aws-sdk/lib-dynamodb') as typeof LibModule;
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -56,7 +62,9 @@ export function toProductItem(product: Product, version: number): Item {
 /** Only the API fields: keys, index attributes and the version stay inside the adapter. */
 export function fromProductItem(item: Item): StoredProduct {
   const product = Object.fromEntries(PRODUCT_FIELDS.map((f) => [f, item[f]])) as Product;
-  return { product, version: Number(item.version ?? 0) };
+  const stored: StoredProduct = { product, version: Number(item.version ?? 0) };
+  if (item.ratingVersion !== undefined) stored.ratingVersion = Number(item.ratingVersion);
+  return stored;
 }
 
 function claimPut(product: Product, tableName: string): TransactItem[] {
@@ -167,7 +175,12 @@ export class DynamoDbProductRepository implements ProductRepository {
         {
           Put: {
             TableName: this.tableName,
-            Item: toProductItem(next, previous.version + 1),
+            // The rating's version survives the whole-item Put, so an older ProductRatingChanged
+            // delivered after a replace cannot regress the rating.
+            Item: {
+              ...toProductItem(next, previous.version + 1),
+              ...(previous.ratingVersion === undefined ? {} : { ratingVersion: previous.ratingVersion }),
+            },
             ConditionExpression: 'version = :version',
             ExpressionAttributeValues: { ':version': previous.version },
           },
@@ -244,6 +257,37 @@ export class DynamoDbProductRepository implements ProductRepository {
       });
     }
     return result;
+  }
+
+  /**
+   * ApplyRating's write: the rating and its ratingVersion, only over an older one (absent = 0).
+   * `version` +1 like every product write, so the search index (versioned by it) takes the new
+   * rating and the next admin replace, conditional on the version it read, cannot put an old
+   * rating back; `updatedAt` is left alone: it dates the product's own content.
+   */
+  async applyRating(
+    productId: string,
+    rating: Product['rating'],
+    ratingVersion: number,
+  ): Promise<RatingOutcome> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: productKey(productId),
+          UpdateExpression: 'SET rating = :rating, ratingVersion = :rv, version = version + :one',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(ratingVersion) OR ratingVersion < :rv)',
+          ExpressionAttributeValues: { ':rating': rating, ':rv': ratingVersion, ':one': 1 },
+          // Tells stale from gone without a read (and without a GetItem grant); both are no-ops.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return 'applied';
+    } catch (error) {
+      if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      return (error as { Item?: unknown }).Item ? 'stale' : 'gone';
+    }
   }
 
   private async transact(items: TransactItem[], productId: string, skus: string[]): Promise<void> {

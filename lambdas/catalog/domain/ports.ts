@@ -4,6 +4,8 @@ import type { Product } from './product.ts';
 export interface StoredProduct {
   product: Product;
   version: number;
+  /** The version of the rating reviews last set (absent: none yet); a replace keeps it. */
+  ratingVersion?: number;
 }
 
 export interface ProductPage {

@@ -1,6 +1,12 @@
-/** Catalog: product writes for admins, reads for everyone, on the products table. */
+/**
+ * Catalog: product writes for admins, reads for everyone, on the products table, and the rating
+ * reviews publish (ProductRatingChanged), applied to the product so search follows.
+ */
+import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
+import { Subscription } from '../events.ts';
 import { defineService } from '../manifest.ts';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.ts';
 
@@ -15,6 +21,11 @@ export const catalog = defineService({
     DeleteProduct: { entry: `${handlers}/delete-product.handler.ts`, name: 'delete-product' },
     GetProduct: { entry: `${handlers}/get-product.handler.ts`, name: 'get-product' },
     ListProducts: { entry: `${handlers}/list-products.handler.ts`, name: 'list-products' },
+    ApplyRating: {
+      entry: `${handlers}/apply-rating.handler.ts`,
+      name: 'apply-rating',
+      description: "Sets a product's rating from reviews' ProductRatingChanged",
+    },
   },
   routes: [
     { method: 'POST', path: '/admin/products', fn: 'CreateProduct', access: { admin: true } },
@@ -29,6 +40,8 @@ export interface CatalogStackProps extends ServiceStackProps {
   productsTable: ITable;
   /** The products table's GSIs: grants name them instead of `index/*`. */
   productsIndexNames: readonly string[];
+  bus: IEventBus;
+  alarmAction?: IAlarmAction;
 }
 
 export class CatalogStack extends ServiceStack<keyof typeof catalog.functions> {
@@ -42,5 +55,15 @@ export class CatalogStack extends ServiceStack<keyof typeof catalog.functions> {
     }
     for (const reader of [f.GetProduct, f.ListProducts])
       reader.bindTable(table, 'PRODUCTS_TABLE', 'read', indexes);
+    // One conditional UpdateItem (newer rating version only); the old item answers a refusal.
+    f.ApplyRating.bindTable(table, 'PRODUCTS_TABLE', { actions: ['dynamodb:UpdateItem'] });
+    new Subscription(this, 'ApplyRatingSubscription', {
+      config: props.config,
+      bus: props.bus,
+      consumer: f.ApplyRating,
+      name: 'catalog-apply-rating',
+      events: ['ProductRatingChanged'],
+      alarmAction: props.alarmAction,
+    });
   }
 }

@@ -33,3 +33,14 @@ describe('product item', () => {
     expect(fromProductItem(toProductItem(product, 3))).toEqual({ product, version: 3 });
   });
 });
+
+describe('the rating version', () => {
+  it('is read back with the product, so a replace can keep it; absent stays absent', () => {
+    expect(fromProductItem({ ...toProductItem(product, 4), ratingVersion: 7 })).toEqual({
+      product,
+      version: 4,
+      ratingVersion: 7,
+    });
+    expect(fromProductItem(toProductItem(product, 4))).not.toHaveProperty('ratingVersion');
+  });
+});

@@ -1,0 +1,11 @@
+/** GET /products/{productId}/recommendations (public): 1 Query + 1 BatchGetItem (+ 1 Query for the fallback). */
+import { httpHandler } from '#shared/http.ts';
+import { validate } from '#shared/validation.ts';
+import { deps } from '../adapters/read-wiring.ts';
+import { recommend } from '../domain/recommend.ts';
+import { RecommendationsProductIdSchema } from '../domain/schemas.ts';
+
+export const handler = httpHandler(async (event) => {
+  const productId = validate(RecommendationsProductIdSchema, event.pathParameters?.productId, 'product id');
+  return { status: 200, body: await recommend(deps, productId) };
+});

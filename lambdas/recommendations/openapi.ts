@@ -1,0 +1,39 @@
+/**
+ * The recommendations route of the OpenAPI document (API.md, "Reviews and recommendations"),
+ * registered by `lambdas/ops/openapi.ts` from the schemas the handler uses. Only the OpenApi
+ * function imports this.
+ */
+import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
+import * as z from 'zod';
+import { RecommendationsProductIdSchema, RecommendationsSchema } from './domain/schemas.ts';
+
+export interface RecommendationsDocOptions {
+  /** A problem+json response with the given description. */
+  problem: (description: string) => ResponseConfig;
+}
+
+export function registerRecommendationsPaths(
+  registry: OpenAPIRegistry,
+  { problem }: RecommendationsDocOptions,
+): void {
+  registry.registerPath({
+    method: 'get',
+    path: '/products/{productId}/recommendations',
+    tags: ['recommendations'],
+    summary: 'Products bought together with this one',
+    description:
+      'Up to 10 products, most similar first: cosine similarity over the orders that hold both (co(a, b) / sqrt(n(a) * n(b))), so best-sellers do not win by volume alone. Never the product itself or a deleted product. A product nobody bought with anything yet gets the best-rated products of its category (score: rating average / 5). Cancelled orders do not count.',
+    request: { params: z.object({ productId: RecommendationsProductIdSchema }) },
+    responses: {
+      200: {
+        description: 'The recommendations (possibly none)',
+        headers: {
+          'x-request-id': { description: 'Correlates the response with logs.', schema: { type: 'string' } },
+        },
+        content: { 'application/json': { schema: RecommendationsSchema } },
+      },
+      400: problem('Not a product id.'),
+      404: problem('No such product (or it was deleted).'),
+    },
+  });
+}
