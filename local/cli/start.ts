@@ -45,7 +45,7 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 if (!values['no-seed']) {
   const started = performance.now();
-  const count = await seedDemo(cloud.url);
+  const count = await seedDemo(cloud.url, `http://127.0.0.1:${cloud.ports.moto}`);
   log(`demo catalog: ${count} products, searchable (${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }
 console.log(`

@@ -1,4 +1,5 @@
 import { seedFulfillment } from '../../lambdas/fulfillment/seed.ts';
+import type { HistoryProduct } from '../../lambdas/recommendations/seed.ts';
 import { generateCatalog, type SeedProduct } from './catalog-generator.ts';
 import { mapLimit, type StoreClient } from './store-client.ts';
 
@@ -15,6 +16,8 @@ export interface SeedOptions {
 
 export interface SeedResult {
   created: number;
+  /** The products as created (their ids are the server's): what an order history is made of. */
+  products: HistoryProduct[];
   /** SKUs given stock. */
   stocked: number;
   writeSeconds: number;
@@ -30,18 +33,24 @@ export async function seedCatalog(client: StoreClient, opts: SeedOptions): Promi
   const products = [...generateCatalog(opts.count, opts.seed ?? 42)];
   const started = performance.now();
   let done = 0;
+  const created: HistoryProduct[] = [];
   await mapLimit(products, opts.concurrency ?? 8, async (product) => {
-    const res = await client.request('POST', '/admin/products', { token, body: product });
+    const res = await client.request<{ productId: string }>('POST', '/admin/products', {
+      token,
+      body: product,
+    });
     if (res.status !== 201) {
       throw new Error(`POST /admin/products answered ${res.status}: ${JSON.stringify(res.body)}`);
     }
+    created.push({ productId: res.body.productId, category: product.category, variants: product.variants });
     done++;
     if (done % 500 === 0) log(`  ${done}/${products.length} products written`);
   });
   const writeSeconds = (performance.now() - started) / 1000;
   // After the products and their lag are measured, so the figures stay those of catalog writes.
   const stock = () => receiveStock(client, token, products, opts.stockPerSku ?? 0, opts.concurrency ?? 8);
-  if (!opts.waitForSearch) return { created: products.length, stocked: await stock(), writeSeconds };
+  if (!opts.waitForSearch)
+    return { created: products.length, products: created, stocked: await stock(), writeSeconds };
 
   const target = before + products.length;
   const waitStart = performance.now();
@@ -51,7 +60,13 @@ export async function seedCatalog(client: StoreClient, opts: SeedOptions): Promi
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   const indexLagSeconds = (performance.now() - waitStart) / 1000;
-  return { created: products.length, stocked: await stock(), writeSeconds, indexLagSeconds };
+  return {
+    created: products.length,
+    products: created,
+    stocked: await stock(),
+    writeSeconds,
+    indexLagSeconds,
+  };
 }
 
 /**
