@@ -12,6 +12,9 @@
  *   product of its category, and now and then an unrelated popular one (noise).
  */
 import type { EventDetail } from '#events/catalog.ts';
+import { prng } from '#shared/prng.ts';
+
+export { prng };
 
 /** What the generator needs of a product: the catalog's Product fits. */
 export interface HistoryProduct {
@@ -31,18 +34,6 @@ export interface HistoryOptions {
 }
 
 export type PlacedOrder = EventDetail<'OrderPlaced'>;
-
-/** mulberry32: small, fast, deterministic; plenty for synthetic data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const ZIPF_S = 1.1;
 const CITIES = [

@@ -87,3 +87,15 @@ export const IsoInstantSchema = z
     const ms = Date.parse(t);
     return Number.isFinite(ms) && new Date(ms).toISOString() === t;
   });
+
+/** The API's list `limit` (API.md: 1..100, default 20), documented with what it counts. */
+export function limitParam(what: string, max = 100, fallback = 20) {
+  const message = `limit: a whole number from 1 to ${max}.`;
+  return z.coerce
+    .number()
+    .int(message)
+    .min(1, message)
+    .max(max, message)
+    .default(fallback)
+    .meta({ description: `${what} per page, 1..${max} (default ${fallback}).` });
+}

@@ -2,6 +2,7 @@
  * Deterministic synthetic catalog: the same seed and count always give the same products, so
  * benchmarks and demos are comparable between machines and runs.
  */
+import { prng } from '../../lambdas/shared/prng.ts';
 
 export interface Money {
   amount: number;
@@ -106,18 +107,6 @@ const ADJECTIVES = [
   'Rugged',
   'Signature',
 ];
-
-/** mulberry32: a tiny, fast, well-distributed 32-bit PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function pick<T>(random: () => number, items: readonly T[]): T {
   const item = items[Math.floor(random() * items.length)];

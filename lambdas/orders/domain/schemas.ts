@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { MoneySchema } from '#catalog/domain/product.ts';
-import { cursorParam } from '#shared/cursor.ts';
+import { cursorParam, limitParam } from '#shared/cursor.ts';
 import {
   FAILURE_REASONS,
   ORDER_ID_PATTERN,
@@ -83,13 +83,7 @@ export const MAX_PAGE = 100;
 export const DEFAULT_PAGE = 20;
 
 export const ListOrdersQuerySchema = z.strictObject({
-  limit: z.coerce
-    .number()
-    .int(`limit: a whole number from 1 to ${MAX_PAGE}.`)
-    .min(1, `limit: a whole number from 1 to ${MAX_PAGE}.`)
-    .max(MAX_PAGE, `limit: a whole number from 1 to ${MAX_PAGE}.`)
-    .default(DEFAULT_PAGE)
-    .meta({ description: `Orders per page, 1..${MAX_PAGE} (default ${DEFAULT_PAGE}).` }),
+  limit: limitParam('Orders', MAX_PAGE, DEFAULT_PAGE),
   cursor: cursorParam('user', 'listing'),
 });
 

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import { ProductIdSchema } from '#catalog/domain/product.ts';
-import { cursorParam } from '#shared/cursor.ts';
+import { cursorParam, limitParam } from '#shared/cursor.ts';
 
 export { ProductIdSchema };
 
@@ -66,13 +66,7 @@ export const ListReviewsQuerySchema = z.strictObject({
     .enum(REVIEW_SORTS)
     .default('newest')
     .meta({ description: '`newest` first (default), or by `rating`: highest first, newest first within.' }),
-  limit: z.coerce
-    .number()
-    .int(`limit: a whole number from 1 to ${MAX_PAGE}.`)
-    .min(1, `limit: a whole number from 1 to ${MAX_PAGE}.`)
-    .max(MAX_PAGE, `limit: a whole number from 1 to ${MAX_PAGE}.`)
-    .default(DEFAULT_PAGE)
-    .meta({ description: `Reviews per page, 1..${MAX_PAGE} (default ${DEFAULT_PAGE}).` }),
+  limit: limitParam('Reviews', MAX_PAGE, DEFAULT_PAGE),
   cursor: cursorParam('product and sort', 'listing'),
 });
 
