@@ -94,7 +94,7 @@ describe.each(['staging', 'prod'] as const)('notifications stack alone, stage %s
     expect(ses?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'orders@shop.example.com' } });
   });
 
-  it('deploys Notify for the providers: NOTIFY_CHANNEL=aws, SES_FROM, no outbox, a 30 s timeout', () => {
+  it('deploys Notify for the providers: NOTIFY_CHANNEL=aws, SES_FROM, no outbox, a 15 s timeout', () => {
     const fns = functionsById(s.json);
     expect(envOf(fns.get('Notify'))).toMatchObject({
       NOTIFY_CHANNEL: 'aws',
@@ -103,7 +103,7 @@ describe.each(['staging', 'prod'] as const)('notifications stack alone, stage %s
       POWERTOOLS_SERVICE_NAME: 'notifications',
     });
     expect(Object.keys(envOf(fns.get('Notify')))).not.toContain('OUTBOX_TABLE');
-    expect(fns.get('Notify')).toMatchObject({ Timeout: 30, FunctionName: `store-${stage}-notify` });
+    expect(fns.get('Notify')).toMatchObject({ Timeout: 15, FunctionName: `store-${stage}-notify` });
     for (const id of ['GetPreferences', 'PutPreferences']) {
       expect(Object.keys(envOf(fns.get(id))), id).toContain('NOTIFICATIONS_TABLE');
       expect(Object.keys(envOf(fns.get(id))), id).not.toContain('NOTIFY_CHANNEL');
@@ -145,7 +145,7 @@ describe.each(['staging', 'prod'] as const)('notifications stack alone, stage %s
       resourcesOf(s.json, 'AWS::SQS::Queue').map(([, q]) => [String(q.Properties.QueueName), q.Properties]),
     );
     expect(queues.get(`store-${stage}-notifications-notify`)).toMatchObject({
-      VisibilityTimeout: 180,
+      VisibilityTimeout: 90,
       RedrivePolicy: {
         maxReceiveCount: 5,
         deadLetterTargetArn: { 'Fn::GetAtt': [expect.stringMatching(/^NotifySubscriptionDlq/), 'Arn'] },

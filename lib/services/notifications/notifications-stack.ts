@@ -23,7 +23,7 @@ const handlers = 'lambdas/notifications/handlers';
 const signedIn = { signedIn: true } as const;
 
 /** A batch of 10 records, up to two sends each; well inside the send lease. */
-const NOTIFY_TIMEOUT = Duration.seconds(30);
+const NOTIFY_TIMEOUT = Duration.seconds(15);
 if (NOTIFY_TIMEOUT.toMilliseconds() >= LEASE_MS) {
   // A lease shorter than a run would let a retry take over from an attempt still sending.
   throw new Error('the send lease must outlast the Notify function');
