@@ -42,7 +42,7 @@ export type ClaimResult =
   /** Another attempt holds an unexpired lease: it may be sending right now; retry later. */
   | { kind: 'held'; until: number };
 
-/** Longer than the Notify function's timeout (30 s), so a running attempt keeps its lease. */
+/** Longer than the Notify function's timeout (15 s), so a running attempt keeps its lease. */
 export const LEASE_MS = 60_000;
 
 /** What the conditional write allows: no record, or a PENDING one whose lease has run out. */
