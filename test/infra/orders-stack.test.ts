@@ -5,6 +5,7 @@ import {
   type AloneStack,
   envOf,
   functionsById,
+  grantsByResource,
   routesOf,
   STUB_PLATFORM_IDS,
   statementsOf,
@@ -37,31 +38,7 @@ describe.each(['staging', 'prod'] as const)('orders stack alone, stage %s', (sta
     'ShipmentsTable',
   ] as const;
 
-  /** Every grant of a function: `<table>[/index/<name>] -> actions`, and other services' actions. */
-  const grants = (id: string) => {
-    const out: Record<string, string[]> = {};
-    for (const st of statementsOf(s.json, id)) {
-      const actions = Array.isArray(st.Action) ? st.Action : [st.Action];
-      // Tracing (X-Ray) has no resource-level permissions and its own log group is every
-      // function's: only the data and service grants differ between functions.
-      if (actions.every((a) => a.startsWith('xray:') || a.startsWith('logs:'))) continue;
-      const resources = Array.isArray(st.Resource) ? st.Resource : [st.Resource];
-      for (const resource of resources) {
-        const text = JSON.stringify(resource);
-        const table = TABLES.find((t) => text.includes(t));
-        const index = text.match(/\/index\/(\w+)/)?.[1];
-        const service = actions[0]?.split(':')[0] ?? '';
-        const key = table
-          ? `${table}${index ? `/${index}` : ''}`
-          : ['states', 'events', 'sqs'].includes(service)
-            ? service
-            : text;
-        out[key] = [...(out[key] ?? []), ...actions].sort();
-        expect(text, id).not.toMatch(/\/index\/\*|"\*"/);
-      }
-    }
-    return out;
-  };
+  const grants = (id: string) => grantsByResource(s.json, id, TABLES, ['states', 'events', 'sqs']);
   const d = (...a: string[]) => a.map((x) => `dynamodb:${x}`).sort();
   const idempotency = d('PutItem', 'GetItem', 'UpdateItem', 'DeleteItem');
 

@@ -6,9 +6,9 @@ import {
   type AloneStack,
   envOf,
   functionsById,
+  grantsByResource,
   routesOf,
   STUB_PLATFORM_IDS,
-  statementsOf,
   synthAlone,
 } from './support/alone.ts';
 
@@ -34,29 +34,7 @@ describe.each(['staging', 'prod'] as const)('reviews stack alone, stage %s', (st
 
   const TABLES = ['ReviewsTable', 'ProductsTable'] as const;
 
-  /** Every grant of a function: `<table>[/index/<name>] -> actions`, and other services' actions. */
-  const grants = (id: string) => {
-    const out: Record<string, string[]> = {};
-    for (const st of statementsOf(s.json, id)) {
-      const actions = Array.isArray(st.Action) ? st.Action : [st.Action];
-      if (actions.every((a) => a.startsWith('xray:') || a.startsWith('logs:'))) continue;
-      const resources = Array.isArray(st.Resource) ? st.Resource : [st.Resource];
-      for (const resource of resources) {
-        const text = JSON.stringify(resource);
-        const table = TABLES.find((t) => text.includes(t));
-        const index = text.match(/\/index\/(\w+)/)?.[1];
-        const service = actions[0]?.split(':')[0] ?? '';
-        const key = table
-          ? `${table}${index ? `/${index}` : ''}`
-          : ['events', 'sqs'].includes(service)
-            ? service
-            : text;
-        out[key] = [...(out[key] ?? []), ...actions].sort();
-        expect(text, id).not.toMatch(/\/index\/\*|"\*"/);
-      }
-    }
-    return out;
-  };
+  const grants = (id: string) => grantsByResource(s.json, id, TABLES, ['events', 'sqs']);
   const d = (...a: string[]) => a.map((x) => `dynamodb:${x}`).sort();
   const events = ['events:PutEvents'];
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { expect } from 'vitest';
 import { type LocalIssuer, loadOrCreateLocalIssuer } from '../../../lib/config/local-issuer.ts';
 import {
   parseCorsOrigins,
@@ -102,4 +103,33 @@ export const actionsOf = (t: CfnTemplate, id: string): string[] =>
 /** The stack's own routes: `VERB /path` (paths built from its resources; the root is the stub). */
 export function routesOf(t: CfnTemplate): Map<string, Record<string, unknown>> {
   return apiRoutes({ templates: { alone: t } });
+}
+
+/**
+ * A function's grants but tracing and its log group (every function has those):
+ * `<table>[/index/<name>] -> actions` for the named tables, `<service> -> actions` for the listed
+ * services, the resource itself for anything else. No grant may name `index/*` or `*`.
+ */
+export function grantsByResource(
+  t: CfnTemplate,
+  id: string,
+  tables: readonly string[],
+  services: readonly string[] = [],
+): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const st of statementsOf(t, id)) {
+    const actions = Array.isArray(st.Action) ? st.Action : [st.Action];
+    if (actions.every((a) => a.startsWith('xray:') || a.startsWith('logs:'))) continue;
+    const resources = Array.isArray(st.Resource) ? st.Resource : [st.Resource];
+    for (const resource of resources) {
+      const text = JSON.stringify(resource);
+      const table = tables.find((name) => text.includes(name));
+      const index = text.match(/\/index\/(\w+)/)?.[1];
+      const service = actions[0]?.split(':')[0] ?? '';
+      const key = table ? `${table}${index ? `/${index}` : ''}` : services.includes(service) ? service : text;
+      out[key] = [...(out[key] ?? []), ...actions].sort();
+      expect(text, id).not.toMatch(/\/index\/\*|"\*"/);
+    }
+  }
+  return out;
 }
