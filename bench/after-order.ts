@@ -23,9 +23,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { DEMO_WAREHOUSES } from '../lambdas/fulfillment/seed.ts';
 import { StoreClient } from '../local/seed/store-client.ts';
-import { benchTarget, pct } from './support.ts';
+import { benchTarget, pct, stockedSkus } from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -93,42 +92,7 @@ try {
   const admin = await client.token({ sub: 'bench-admin', groups: ['admin'] });
   const run = Date.now().toString(36).toUpperCase();
 
-  for (const { warehouseId, ...body } of DEMO_WAREHOUSES) {
-    const res = await client.request('PUT', `/admin/warehouses/${warehouseId}`, { token: admin, body });
-    if (res.status !== 200) throw new Error(`PUT /admin/warehouses/${warehouseId} answered ${res.status}`);
-  }
-  // One SKU per concurrent buyer, so buyers contend on moto and the functions, not on one stock item.
-  const skus = Array.from({ length: Math.min(Math.max(clients, 1), 99) }, (_, i) => `AFT-${run}-${i}`);
-  const product = await client.request('POST', '/admin/products', {
-    token: admin,
-    body: {
-      name: 'Bench after-order product',
-      description: 'Written by bench/after-order.ts.',
-      brand: 'Bench',
-      category: 'bench',
-      images: ['https://images.example.com/bench.jpg'],
-      attributes: { material: 'steel' },
-      variants: skus.map((sku) => ({
-        sku,
-        attributes: { size: 'M' },
-        price: { amount: 1999, currency: 'USD' },
-      })),
-    },
-  });
-  if (product.status !== 201) throw new Error(`creating the bench product answered ${product.status}`);
-  for (const sku of skus) {
-    const received = await client.request('POST', `/admin/inventory/${sku}/receive`, {
-      token: admin,
-      body: { quantity: UNITS_PER_SKU },
-    });
-    if (received.status !== 200) throw new Error(`receiving ${sku} answered ${received.status}`);
-    const allocated = await client.request('POST', '/admin/warehouses/us-east/allocations', {
-      token: admin,
-      body: { sku, quantity: UNITS_PER_SKU },
-    });
-    if (allocated.status !== 200)
-      throw new Error(`allocating ${sku} answered ${allocated.status}: ${JSON.stringify(allocated.body)}`);
-  }
+  const skus = await stockedSkus(client, admin, { prefix: 'AFT', count: clients, units: UNITS_PER_SKU });
 
   let buyers = 0;
   /** A new user with a unique email and one unit of `sku` in their cart. */

@@ -26,7 +26,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { DescribeExecutionCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { StoreClient } from '../local/seed/store-client.ts';
-import { benchTarget, pct } from './support.ts';
+import { benchTarget, pct, stockedSkus } from './support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -95,32 +95,7 @@ const shippingAddress = {
 try {
   const admin = await client.token({ sub: 'bench-admin', groups: ['admin'] });
   const run = Date.now().toString(36).toUpperCase();
-  // One SKU per concurrent buyer, so buyers contend on moto and the functions, not on one stock item.
-  const skus = Array.from({ length: Math.min(Math.max(clients, 1), 99) }, (_, i) => `CHK-${run}-${i}`);
-  const product = await client.request('POST', '/admin/products', {
-    token: admin,
-    body: {
-      name: 'Bench checkout product',
-      description: 'Written by bench/checkout.ts.',
-      brand: 'Bench',
-      category: 'bench',
-      images: ['https://images.example.com/bench.jpg'],
-      attributes: { material: 'steel' },
-      variants: skus.map((sku) => ({
-        sku,
-        attributes: { size: 'M' },
-        price: { amount: 1999, currency: 'USD' },
-      })),
-    },
-  });
-  if (product.status !== 201) throw new Error(`creating the bench product answered ${product.status}`);
-  for (const sku of skus) {
-    const received = await client.request('POST', `/admin/inventory/${sku}/receive`, {
-      token: admin,
-      body: { quantity: 10_000 },
-    });
-    if (received.status !== 200) throw new Error(`receiving ${sku} answered ${received.status}`);
-  }
+  const skus = await stockedSkus(client, admin, { prefix: 'CHK', count: clients, units: 10_000 });
 
   let buyers = 0;
   /** A new user with one unit of `sku` in their cart: the part of shopping that is not checkout. */
