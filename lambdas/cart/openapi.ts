@@ -3,9 +3,12 @@
  * from the same schemas the handlers validate with. Only the OpenApi function imports this.
  */
 import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
-import * as z from 'zod';
+import type * as z from 'zod';
 import {
   AddCartItemSchema,
+  CartLinePathSchema,
+  CartPathSchema,
+  CartWriteHeadersSchema,
   CreateCartSchema,
   MergeCartSchema,
   SetCartItemSchema,
@@ -33,21 +36,27 @@ export function registerCartPaths(registry: OpenAPIRegistry, { bearer, problem }
     },
     content: { 'application/json': { schema: CartSchema } },
   });
-  const ifMatch = z.object({
-    'if-match': z
-      .string()
-      .optional()
-      .meta({ description: 'Write only if the cart is still at this version ("3"); else 412.' }),
-  });
-  const cartParams = z.object({ cartId: z.string() });
-  const lineParams = z.object({ cartId: z.string(), sku: z.string() });
+  const ifMatch = CartWriteHeadersSchema;
+  const cartParams = CartPathSchema;
+  const lineParams = CartLinePathSchema;
   const body = (schema: z.ZodType) => ({ required: true, content: { 'application/json': { schema } } });
   const badRequest = problem('Invalid input; `errors` lists each field.');
+  const badLine = problem(
+    'Invalid input: a SKU outside the catalog format (`sku`), a malformed If-Match (`If-Match`) or body; `errors` lists each field.',
+  );
   const unauthorized = problem('A token was sent but is not valid; on /me, no token.');
   const notFound = problem(
     'No such cart, or not yours (a guest cart: whoever holds its id; a user cart: its owner).',
   );
-  const stale = problem('If-Match names another version; the ETag header carries the current one.');
+  const busy = problem('Concurrent writes to the cart kept winning; retry.');
+  const staleProblem = problem('If-Match names another version; the ETag header carries the current one.');
+  const stale: ResponseConfig = {
+    ...staleProblem,
+    headers: {
+      ...(staleProblem.headers as Record<string, unknown>),
+      etag: header('The current cart version, quoted.'),
+    } as ResponseConfig['headers'],
+  };
   const rule = problem('Unknown SKU, more than 99 of a SKU, or more than 50 lines.');
 
   registry.registerPath({
@@ -81,6 +90,7 @@ export function registerCartPaths(registry: OpenAPIRegistry, { bearer, problem }
       400: badRequest,
       401: unauthorized,
       404: notFound,
+      409: busy,
       412: stale,
       422: rule,
     },
@@ -94,11 +104,12 @@ export function registerCartPaths(registry: OpenAPIRegistry, { bearer, problem }
     request: { params: lineParams, headers: ifMatch, body: body(SetCartItemSchema) },
     responses: {
       200: cart('The cart as written'),
-      400: badRequest,
+      400: badLine,
       401: unauthorized,
       404: problem('No such cart, or no line for the SKU.'),
+      409: busy,
       412: stale,
-      422: rule,
+      422: problem('More than 99 of the SKU.'),
     },
   });
   registry.registerPath({
@@ -108,7 +119,14 @@ export function registerCartPaths(registry: OpenAPIRegistry, { bearer, problem }
     summary: 'Remove a line (a line that is not there: the cart, unchanged)',
     security: optional,
     request: { params: lineParams, headers: ifMatch },
-    responses: { 200: cart('The cart'), 400: badRequest, 401: unauthorized, 404: notFound, 412: stale },
+    responses: {
+      200: cart('The cart'),
+      400: problem('A SKU outside the catalog format, or a malformed If-Match; `errors` names it.'),
+      401: unauthorized,
+      404: notFound,
+      409: busy,
+      412: stale,
+    },
   });
   registry.registerPath({
     method: 'get',
@@ -116,7 +134,11 @@ export function registerCartPaths(registry: OpenAPIRegistry, { bearer, problem }
     tags: ['cart'],
     summary: "The signed-in user's cart (created on first use), re-priced",
     security: signedIn,
-    responses: { 200: cart("The user's cart"), 401: unauthorized },
+    responses: {
+      200: cart("The user's cart"),
+      401: problem('No bearer token, or one that is not valid.'),
+      409: problem('Two first reads at once could not settle who creates the cart; retry.'),
+    },
   });
   registry.registerPath({
     method: 'post',
@@ -130,8 +152,9 @@ export function registerCartPaths(registry: OpenAPIRegistry, { bearer, problem }
     responses: {
       200: cart("The user's cart"),
       400: badRequest,
-      401: unauthorized,
+      401: problem('No bearer token, or one that is not valid.'),
       404: problem('No such guest cart: already merged, expired, or never there.'),
+      409: busy,
       412: stale,
     },
   });

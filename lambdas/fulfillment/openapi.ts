@@ -1,15 +1,17 @@
 /**
  * The fulfillment routes of the OpenAPI document (API.md, "Fulfillment (admin, carrier
  * callbacks)"), registered by `lambdas/ops/openapi.ts` from the same schemas the handlers validate
- * with. Only the OpenApi function imports this.
+ * with (path and body), listing every status each handler answers. The 415 of a body that is not
+ * JSON is added to every operation with a body by the ops document. Only the OpenApi function
+ * imports this.
  */
 import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
-import * as z from 'zod';
+import type * as z from 'zod';
 import {
   AddAllocationSchema,
   CarrierEventSchema,
-  ShipmentIdSchema,
-  WarehouseIdSchema,
+  ShipmentPathSchema,
+  WarehousePathSchema,
   WarehouseWriteSchema,
 } from './domain/requests.ts';
 import { AllocationSchema, ShipmentSchema, WarehouseSchema } from './domain/schemas.ts';
@@ -37,11 +39,12 @@ export function registerFulfillmentPaths(
     required: true,
     content: { 'application/json': { schema } },
   });
-  const unauthorized = problem('No or invalid bearer token.');
+  const unauthorized = problem('No bearer token, or one that is not valid (expired, wrong issuer).');
   const forbidden = problem('Not an administrator.');
-  const notJson = problem('The body was not sent as application/json.');
-  const shipmentParams = z.object({ shipmentId: ShipmentIdSchema });
-  const warehouseParams = z.object({ warehouseId: WarehouseIdSchema });
+  const badBody = (path: string, schema: string, examples: string) =>
+    problem(
+      `${path}, no body or one that is not JSON, or a body the ${schema} schema refuses (${examples}, an unknown field); \`errors\` lists each field.`,
+    );
 
   registry.registerPath({
     method: 'post',
@@ -51,11 +54,13 @@ export function registerFulfillmentPaths(
     description:
       'SHIPPED (tracking number required) moves a CREATED shipment to SHIPPED and publishes ShipmentShipped; DELIVERED moves a SHIPPED one to DELIVERED and publishes ShipmentDelivered. The same event again (same status, same tracking number) answers 200 and publishes nothing.',
     security: admin,
-    request: { params: shipmentParams, body: body(CarrierEventSchema) },
+    request: { params: ShipmentPathSchema, body: body(CarrierEventSchema) },
     responses: {
-      200: json(ShipmentSchema, 'The shipment after the event'),
-      400: problem(
-        'Invalid shipment id or body (an unknown status, a missing or malformed tracking number); `errors` lists each field.',
+      200: json(ShipmentSchema, 'The shipment after the event (or as it was, for a repeat)'),
+      400: badBody(
+        'A shipment id not of the form `shp_` and 24 hex digits',
+        'CarrierEvent',
+        'a status other than SHIPPED or DELIVERED, SHIPPED without a tracking number, a malformed tracking number',
       ),
       401: unauthorized,
       403: forbidden,
@@ -63,7 +68,6 @@ export function registerFulfillmentPaths(
       409: problem(
         'Not a move the shipment can make: DELIVERED before SHIPPED, any event on a CANCELLED shipment, another tracking number than the one it shipped with; or concurrent writes kept conflicting (retry).',
       ),
-      415: notJson,
     },
   });
   registry.registerPath({
@@ -72,10 +76,10 @@ export function registerFulfillmentPaths(
     tags: ['fulfillment'],
     summary: 'A shipment (admin)',
     security: admin,
-    request: { params: shipmentParams },
+    request: { params: ShipmentPathSchema },
     responses: {
       200: json(ShipmentSchema, 'The shipment'),
-      400: problem('The shipment id is not in the format shipments have.'),
+      400: problem('A shipment id not of the form `shp_` and 24 hex digits; `errors` names `shipmentId`.'),
       401: unauthorized,
       403: forbidden,
       404: problem('No such shipment.'),
@@ -88,13 +92,16 @@ export function registerFulfillmentPaths(
     summary: 'Create or replace a warehouse (admin)',
     description: 'Its coordinates are what routing measures distances from.',
     security: admin,
-    request: { params: warehouseParams, body: body(WarehouseWriteSchema) },
+    request: { params: WarehousePathSchema, body: body(WarehouseWriteSchema) },
     responses: {
-      200: json(WarehouseSchema, 'The warehouse'),
-      400: problem('Invalid warehouse id or body; `errors` lists each field.'),
+      200: json(WarehouseSchema, 'The warehouse as stored (created or replaced)'),
+      400: badBody(
+        'A warehouse id not 1-64 of a-z, 0-9 and `-`',
+        'WarehouseWrite',
+        'a blank or over-long name or region, a country not two upper-case letters, lat or lon out of range, a missing field',
+      ),
       401: unauthorized,
       403: forbidden,
-      415: notJson,
     },
   });
   registry.registerPath({
@@ -105,15 +112,18 @@ export function registerFulfillmentPaths(
     description:
       'Every unit received into inventory should be allocated to some warehouse: routing refuses an order the allocations cannot cover.',
     security: admin,
-    request: { params: warehouseParams, body: body(AddAllocationSchema) },
+    request: { params: WarehousePathSchema, body: body(AddAllocationSchema) },
     responses: {
       200: json(AllocationSchema, 'The allocation after the addition'),
-      400: problem('Invalid warehouse id or body; `errors` lists each field.'),
+      400: badBody(
+        'A warehouse id not 1-64 of a-z, 0-9 and `-`',
+        'AddAllocation',
+        'a SKU not of the catalog’s form, a quantity not a whole number from 1 to 1000000',
+      ),
       401: unauthorized,
       403: forbidden,
-      404: problem('No such warehouse.'),
-      409: problem('Concurrent writes kept conflicting; retry.'),
-      415: notJson,
+      404: problem('No such warehouse: PUT /admin/warehouses/{warehouseId} creates it.'),
+      409: problem('Concurrent writes (a routing transaction on this allocation) kept conflicting; retry.'),
     },
   });
 }

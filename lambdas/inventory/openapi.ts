@@ -4,8 +4,7 @@
  * function imports this.
  */
 import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
-import * as z from 'zod';
-import { ReceiveStockSchema, SkuSchema } from './domain/requests.ts';
+import { ReceiveStockSchema, StockPathSchema } from './domain/requests.ts';
 import { StockSchema } from './domain/schemas.ts';
 
 export interface InventoryDocOptions {
@@ -20,7 +19,7 @@ export function registerInventoryPaths(
   { bearer, problem }: InventoryDocOptions,
 ): void {
   const admin = [{ [bearer]: [] }];
-  const params = z.object({ sku: SkuSchema });
+  const params = StockPathSchema;
   const stock = (description: string): ResponseConfig => ({
     description,
     headers: {

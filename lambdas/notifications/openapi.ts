@@ -28,7 +28,7 @@ export function registerNotificationsPaths(
   { bearer, problem }: NotificationsDocOptions,
 ): void {
   const signedIn = [{ [bearer]: [] }];
-  const unauthorized = problem('No or invalid bearer token.');
+  const unauthorized = problem('No bearer token, or one that is not valid (expired, wrong issuer).');
   const path = '/me/notification-preferences';
 
   registry.registerPath({
@@ -51,7 +51,9 @@ export function registerNotificationsPaths(
     request: { body: { required: true, content: { 'application/json': { schema: PreferencesSchema } } } },
     responses: {
       200: json(PreferencesSchema, 'The preferences as stored'),
-      400: problem('The body is not the whole set of preferences; `errors` lists each field.'),
+      400: problem(
+        'No body or one that is not JSON, or a body that is not the whole set of preferences (a kind or channel missing, a value not a boolean, an unknown field); `errors` lists each field.',
+      ),
       401: unauthorized,
     },
   });
@@ -71,8 +73,10 @@ export function registerOutboxPath(
     request: { query: OutboxQuerySchema },
     responses: {
       200: json(OutboxPageSchema, 'The messages, newest first'),
-      400: problem('No or an invalid `to`; `errors` lists each field.'),
-      401: problem('No or invalid bearer token.'),
+      400: problem(
+        'No `to`, an empty one or one over 320 characters, or a query parameter other than `to`; `errors` names it.',
+      ),
+      401: problem('No bearer token, or one that is not valid (expired, wrong issuer).'),
       403: problem('Not an administrator.'),
     },
   });

@@ -2,13 +2,13 @@
  * The OpenAPI 3 document, generated from the very zod schemas the handlers validate with. Only the
  * OpenApi function imports this module (zod-to-openapi stays out of every other bundle).
  */
-import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
+import { OpenAPIRegistry, OpenApiGeneratorV3, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
 import { registerCartPaths } from '#cart/openapi.ts';
 import {
   ListProductsQuerySchema,
-  ProductIdSchema,
   ProductPageSchema,
+  ProductPathSchema,
   ProductSchema,
   ProductWriteSchema,
 } from '#catalog/domain/product.ts';
@@ -27,19 +27,55 @@ import { PspChargesQuerySchema, PspChargesSchema } from '../dev/psp-charges.ts';
 import { DevTokenRequestSchema, DevTokenResponseSchema } from '../dev/token-signer.ts';
 import { registerRecommendationsPaths } from '../recommendations/openapi.ts';
 import { registerReviewsPaths } from '../reviews/openapi.ts';
-import { HealthReportSchema } from './health.ts';
+import { HealthReportSchema, LocalHealthReportSchema } from './health.ts';
 
 export const ProblemSchema = z
-  .object({
-    type: z.string(),
+  .strictObject({
+    type: z
+      .string()
+      .meta({ description: 'A URI naming the kind of problem; `about:blank` from the gateway.' }),
     title: z.string(),
     status: z.int(),
     detail: z.string(),
     errors: z
-      .array(z.object({ path: z.string().meta({ example: 'variants.0.price.amount' }), message: z.string() }))
-      .optional(),
+      .array(
+        z.strictObject({
+          path: z.string().meta({
+            description: 'The field, dot-joined (`variants.0.price.amount`, `cursor`, `If-Match`).',
+            example: 'variants.0.price.amount',
+          }),
+          message: z.string(),
+        }),
+      )
+      .optional()
+      .meta({ description: 'On a 400 from validation: one entry per invalid field.' }),
+    requestId: z.string().optional().meta({
+      description: "On the gateway's own answers (authorizer, throttling, size, WAF): its request id.",
+    }),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details (application/problem+json).' });
+
+/**
+ * Answers API Gateway itself can give on any operation (lib/stacks/platform-stack.ts
+ * GATEWAY_RESPONSES), before a function runs.
+ */
+const GATEWAY_ANSWERS = {
+  413: 'The request is larger than API Gateway takes (10 MB). A JSON body over 64 KB is a 400 from the route.',
+  429: 'Throttled: the stage or account request rate was exceeded. Retry after a pause, with backoff.',
+  waf: 'Deployed stages: the request was filtered by the web application firewall (a managed rule or the per-address rate limit).',
+} as const;
+
+// `additionalProperties: true` stated outright: zod-to-openapi writes `{ nullable: true }` for a
+// loose object, which JSON Schema validators refuse without a type.
+const openObject = { additionalProperties: true };
+/** This document: its top-level fields; every OpenAPI field may appear. */
+const OpenApiDocumentSchema = z
+  .looseObject({
+    openapi: z.string(),
+    info: z.looseObject({ title: z.string(), version: z.string() }).meta(openObject),
+    paths: z.record(z.string(), z.looseObject({}).meta(openObject)),
+  })
+  .meta({ description: 'An OpenAPI 3.0 document.', ...openObject });
 
 const json = (schema: z.ZodType, description: string) => ({
   description,
@@ -55,6 +91,7 @@ const requestId = {
 const withRequestId = <T extends object>(response: T) => ({ ...response, headers: requestId });
 
 export function buildOpenApiDocument(options: { stage?: string; serverUrl?: string } = {}) {
+  const local = (options.stage ?? 'local') === 'local';
   const registry = new OpenAPIRegistry();
   const bearer = registry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
@@ -62,11 +99,13 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
     bearerFormat: 'JWT',
   });
   const admin = [{ [bearer.name]: [] }];
-  const productIdParams = z.object({ productId: ProductIdSchema });
-  const badRequest = withRequestId(problem('Invalid input; `errors` lists each field.'));
-  const unauthorized = withRequestId(problem('No or invalid bearer token.'));
-  const forbidden = withRequestId(problem('Not an administrator.'));
-  const notFound = withRequestId(problem('No such product.'));
+  const productIdParams = ProductPathSchema;
+  const docProblem = (description: string) => withRequestId(problem(description));
+  const badRequest = docProblem('Invalid input; `errors` lists each field.');
+  const badProductId = docProblem('The product id is longer than 128 characters.');
+  const unauthorized = docProblem('No or invalid bearer token.');
+  const forbidden = docProblem('Not an administrator.');
+  const notFound = docProblem('No such product (an id that is not a UUIDv7 is no product).');
 
   registry.registerPath({
     method: 'post',
@@ -80,7 +119,7 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
       400: badRequest,
       401: unauthorized,
       403: forbidden,
-      409: withRequestId(problem('A SKU belongs to another product.')),
+      409: docProblem('A SKU belongs to another product, or a concurrent write.'),
     },
   });
   registry.registerPath({
@@ -95,7 +134,7 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
     },
     responses: {
       200: withRequestId(json(ProductSchema, 'Replaced')),
-      400: badRequest,
+      400: docProblem('Invalid body (`errors` lists each field), or a product id past 128 characters.'),
       401: unauthorized,
       403: forbidden,
       404: notFound,
@@ -112,9 +151,11 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
     request: { params: productIdParams },
     responses: {
       204: withRequestId({ description: 'Deleted' }),
+      400: badProductId,
       401: unauthorized,
       403: forbidden,
       404: notFound,
+      409: docProblem('The product changed between the read and the delete; retry.'),
     },
   });
   registry.registerPath({
@@ -123,7 +164,11 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
     tags: ['catalog'],
     summary: 'Read a product',
     request: { params: productIdParams },
-    responses: { 200: withRequestId(json(ProductSchema, 'The product')), 404: notFound },
+    responses: {
+      200: withRequestId(json(ProductSchema, 'The product')),
+      400: badProductId,
+      404: notFound,
+    },
   });
   registry.registerPath({
     method: 'get',
@@ -131,7 +176,10 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
     tags: ['catalog'],
     summary: 'List products, newest first, optionally within a category',
     request: { query: ListProductsQuerySchema },
-    responses: { 200: withRequestId(json(ProductPageSchema, 'A page of products')), 400: badRequest },
+    responses: {
+      200: withRequestId(json(ProductPageSchema, 'A page of products')),
+      400: docProblem('Invalid parameters, or a cursor not issued for this category; `errors` names each.'),
+    },
   });
   registry.registerPath({
     method: 'get',
@@ -139,7 +187,13 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
     tags: ['search'],
     summary: 'Full-text search with filters, facets, sorts and cursor pages',
     request: { query: SearchQuerySchema },
-    responses: { 200: withRequestId(json(SearchResultSchema, 'Results and facets')), 400: badRequest },
+    responses: {
+      200: withRequestId(json(SearchResultSchema, 'Results and facets')),
+      400: docProblem(
+        'Invalid parameters, or a cursor not issued for this very search (text, filters and sort); `errors` names each.',
+      ),
+      422: docProblem('minPrice is above maxPrice: no price is in that range.'),
+    },
   });
   registry.registerPath({
     method: 'get',
@@ -149,14 +203,15 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
     request: { query: SuggestQuerySchema },
     responses: { 200: withRequestId(json(SuggestResultSchema, 'Suggestions')), 400: badRequest },
   });
+  const health = local ? LocalHealthReportSchema : HealthReportSchema;
   registry.registerPath({
     method: 'get',
     path: '/health',
     tags: ['operations'],
     summary: 'Health of every part',
     responses: {
-      200: withRequestId(json(HealthReportSchema, 'Every part is ok')),
-      503: withRequestId(json(HealthReportSchema, 'Some part is down')),
+      200: withRequestId(json(health, 'Every probed part is ok')),
+      503: withRequestId(json(health, 'Some probed part is down')),
     },
   });
   registry.registerPath({
@@ -165,7 +220,7 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
     tags: ['operations'],
     summary: 'This document',
     responses: {
-      200: { description: 'OpenAPI 3 document', content: { 'application/json': { schema: z.object({}) } } },
+      200: withRequestId(json(OpenApiDocumentSchema, 'OpenAPI 3 document')),
     },
   });
   registerCartPaths(registry, {
@@ -194,7 +249,7 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
   });
   registerRecommendationsPaths(registry, { problem: (description) => withRequestId(problem(description)) });
   // The local issuer exists only in the local stage, and so does its route.
-  if ((options.stage ?? 'local') === 'local') {
+  if (local) {
     registerOutboxPath(registry, {
       bearer: bearer.name,
       problem: (description) => withRequestId(problem(description)),
@@ -237,7 +292,9 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
         400: badRequest,
         401: unauthorized,
         403: forbidden,
-        404: withRequestId(problem('No saga step or function of that name.')),
+        404: docProblem(
+          'No saga step or function of that name; or fault injection is not served here (a LocalStack deploy).',
+        ),
         409: withRequestId(problem('The name matches several functions.')),
       },
     });
@@ -251,10 +308,12 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
         204: withRequestId({ description: 'Cleared' }),
         401: unauthorized,
         403: forbidden,
+        404: docProblem('Fault injection is served by the local cloud only (not by a LocalStack deploy).'),
       },
     });
   }
 
+  withGatewayAnswers(registry, { deployed: !local, problem: docProblem });
   const document = new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',
     info: {
@@ -283,5 +342,27 @@ function withUnsupportedMediaType(document: ReturnType<OpenApiGeneratorV3['gener
         description: 'The body is not JSON: send it with Content-Type: application/json.',
       };
     }
+  }
+}
+
+/**
+ * The gateway's own answers on every operation, this helper's and every service's: 413 and 429,
+ * and in deployed stages the WAF's 403 (folded into an operation's own 403 where it has one).
+ */
+function withGatewayAnswers(
+  registry: OpenAPIRegistry,
+  { deployed, problem }: { deployed: boolean; problem: (description: string) => ResponseConfig },
+): void {
+  for (const definition of registry.definitions) {
+    if (definition.type !== 'route') continue;
+    const responses = definition.route.responses;
+    responses[413] ??= problem(GATEWAY_ANSWERS[413]);
+    responses[429] ??= problem(GATEWAY_ANSWERS[429]);
+    if (!deployed) continue;
+    const own = responses[403];
+    responses[403] =
+      own && 'description' in own
+        ? { ...own, description: `${own.description} ${GATEWAY_ANSWERS.waf}` }
+        : problem(GATEWAY_ANSWERS.waf);
   }
 }

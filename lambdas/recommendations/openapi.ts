@@ -4,8 +4,7 @@
  * function imports this.
  */
 import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
-import * as z from 'zod';
-import { RecommendationsProductIdSchema, RecommendationsSchema } from './domain/schemas.ts';
+import { RecommendationsPathSchema, RecommendationsSchema } from './domain/schemas.ts';
 
 export interface RecommendationsDocOptions {
   /** A problem+json response with the given description. */
@@ -23,7 +22,7 @@ export function registerRecommendationsPaths(
     summary: 'Products bought together with this one',
     description:
       'Up to 10 products, most similar first: cosine similarity over the orders that hold both (co(a, b) / sqrt(n(a) * n(b))), so best-sellers do not win by volume alone. Never the product itself or a deleted product. A product nobody bought with anything yet gets the best-rated products of its category (score: rating average / 5). Cancelled orders do not count.',
-    request: { params: z.object({ productId: RecommendationsProductIdSchema }) },
+    request: { params: RecommendationsPathSchema },
     responses: {
       200: {
         description: 'The recommendations (possibly none)',
@@ -32,7 +31,7 @@ export function registerRecommendationsPaths(
         },
         content: { 'application/json': { schema: RecommendationsSchema } },
       },
-      400: problem('Not a product id.'),
+      400: problem('A product id no product can have (see `productId`); `errors` names `productId`.'),
       404: problem('No such product (or it was deleted).'),
     },
   });

@@ -12,6 +12,11 @@ export const MAX_CURSOR_LENGTH = 2048;
 
 const CURSOR_PATTERN = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_CURSOR_LENGTH}}$`);
 
+/** What every issued cursor is (base64url, never empty), as the `cursor` parameter states it. */
+export const CURSOR_PARAM_PATTERN = /^[A-Za-z0-9_-]+$/;
+
+const INVALID_CURSOR = 'The cursor is not valid for this request.';
+
 /**
  * The `cursor` query parameter of a list route, documented with what binds it: `sameQuery` names
  * what must not change between pages (e.g. "category", "q, filters and sort").
@@ -19,12 +24,13 @@ const CURSOR_PATTERN = new RegExp(`^[A-Za-z0-9_-]{1,${MAX_CURSOR_LENGTH}}$`);
 export function cursorParam(sameQuery: string, issuedBy: string) {
   return z
     .string()
-    .max(MAX_CURSOR_LENGTH)
+    .max(MAX_CURSOR_LENGTH, INVALID_CURSOR)
+    .regex(CURSOR_PARAM_PATTERN, INVALID_CURSOR)
     .optional()
     .meta({
       description:
-        `nextCursor of the previous page, passed back unchanged with the same ${sameQuery} (limit may ` +
-        `change). Cursors are opaque and bound to the ${issuedBy} that issued them: a cursor from another ` +
+        `An opaque token: nextCursor of the previous page, passed back unchanged with the same ${sameQuery} ` +
+        `(limit may change). Cursors are bound to the ${issuedBy} that issued them: a cursor from another ` +
         `${issuedBy}, or one that was altered, is a 400 with a field error on \`cursor\`.`,
     });
 }
@@ -33,7 +39,7 @@ export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
-export function invalidCursor(reason = 'The cursor is not valid for this request.'): ValidationError {
+export function invalidCursor(reason = INVALID_CURSOR): ValidationError {
   return new ValidationError(reason, [{ path: 'cursor', message: reason }]);
 }
 

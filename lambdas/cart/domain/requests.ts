@@ -4,9 +4,53 @@
  * than a line may hold" is a business rule, not malformed input.
  */
 import * as z from 'zod';
+import { SKU_PATTERN } from '#catalog/domain/product.ts';
 
 /** The catalog's SKU format: a string that cannot be a SKU is bad input, not an unknown SKU. */
-export const SkuSchema = z.string().regex(/^[A-Z0-9_-]{1,64}$/, 'SKU: 1-64 of A-Z, 0-9, "-" and "_".');
+export const SkuSchema = z.string().regex(SKU_PATTERN, 'SKU: 1-64 of A-Z, 0-9, "-" and "_".');
+
+/**
+ * `{cartId}`: any string. One that no cart can have is an unknown cart (404), like a cart that
+ * expired or is someone else's, so nothing about other carts leaks.
+ */
+export const CartIdParamSchema = z.string().min(1).meta({
+  description:
+    "The cart's id (a guest cart's is its key). Any value that is not a cart of yours, or not a guest cart, is a 404.",
+});
+
+export const CartPathSchema = z.object({ cartId: CartIdParamSchema });
+
+/** `{cartId}` and `{sku}`: a SKU outside the catalog format is a 400 on `sku`. */
+export const CartLinePathSchema = z.object({
+  cartId: CartIdParamSchema,
+  sku: SkuSchema.meta({ description: 'A SKU in the catalog format: 1-64 of A-Z, 0-9, "-" and "_".' }),
+});
+
+/** The highest cart version If-Match can name (15 digits). */
+const VERSION = '[1-9][0-9]{0,14}';
+
+/**
+ * If-Match as the cart writes take it: `*` (no condition), or one version bare (`3`), quoted
+ * (`"3"`, the ETag) or weak (`W/"3"`). Anything else (a list, leading zeros, unbalanced quotes)
+ * is a 400: a malformed tag never silently names a version.
+ */
+export const IF_MATCH_PATTERN = new RegExp(`^(?:\\*|W/"${VERSION}"|"${VERSION}"|${VERSION})$`);
+
+const IF_MATCH_MESSAGE = 'If-Match: the cart version to write, e.g. "3".';
+
+/** The headers of a cart write; the handler parses the version out of a validated If-Match. */
+export const CartWriteHeadersSchema = z.object({
+  'If-Match': z
+    .string()
+    .regex(IF_MATCH_PATTERN, IF_MATCH_MESSAGE)
+    .optional()
+    .meta({
+      description:
+        'Write only if the cart is still at this version: the ETag ("3"), also bare (3) or weak (W/"3"); ' +
+        '`*` or no header: no condition. Another version: 412.',
+      example: '"3"',
+    }),
+});
 
 const quantity = (min: number) =>
   z

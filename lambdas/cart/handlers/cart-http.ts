@@ -4,12 +4,12 @@
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { callerOf } from '#shared/auth.ts';
-import { UnauthorizedError, ValidationError } from '#shared/errors.ts';
+import { UnauthorizedError } from '#shared/errors.ts';
 import { type HttpFunction, header, httpHandler, jsonBody, type Reply } from '#shared/http.ts';
 import { toProblem } from '#shared/problem.ts';
 import { validate } from '#shared/validation.ts';
 import { CartNotFoundError, VersionMismatchError } from '../domain/errors.ts';
-import { SkuSchema } from '../domain/requests.ts';
+import { CartLinePathSchema, CartPathSchema, CartWriteHeadersSchema } from '../domain/requests.ts';
 import type { Caller, WriteOptions } from '../domain/use-cases.ts';
 import type { CartView } from '../domain/view.ts';
 
@@ -46,26 +46,25 @@ export function signedIn(event: Pick<APIGatewayProxyEvent, 'requestContext'>): C
 export function cartIdParam(event: Pick<APIGatewayProxyEvent, 'pathParameters'>): string {
   const cartId = event.pathParameters?.cartId;
   if (!cartId) throw new CartNotFoundError('');
-  return cartId;
+  return validate(CartPathSchema, { cartId }, 'path').cartId;
 }
 
+/** The SKU of a line route: outside the catalog format, a 400 on `sku`. */
 export function skuParam(event: Pick<APIGatewayProxyEvent, 'pathParameters'>): string {
-  return validate(SkuSchema, event.pathParameters?.sku, 'SKU');
+  return validate(CartLinePathSchema.pick({ sku: true }), { sku: event.pathParameters?.sku }, 'path').sku;
 }
 
 /**
- * `If-Match: 3`, `"3"` or `W/"3"` -> 3; `*` or no header -> no condition. Anything else (unbalanced
- * quotes, leading zeros, a list) is a 400: a malformed tag never silently names a version.
+ * `If-Match: 3`, `"3"` or `W/"3"` -> 3; `*`, an empty value or no header -> no condition. Anything
+ * else is a 400 on `If-Match` (CartWriteHeadersSchema states the forms).
  */
 export function writeOptions(event: Pick<APIGatewayProxyEvent, 'headers'>): WriteOptions {
-  const value = header(event, 'if-match')?.trim();
-  if (value === undefined || value === '' || value === '*') return {};
-  const match = /^(?:W\/"([1-9]\d{0,14})"|"([1-9]\d{0,14})"|([1-9]\d{0,14}))$/.exec(value);
-  if (!match) {
-    const message = 'If-Match: the cart version to write, e.g. "3".';
-    throw new ValidationError(message, [{ path: 'If-Match', message }]);
-  }
-  return { expectedVersion: Number(match[1] ?? match[2] ?? match[3]) };
+  const raw = header(event, 'if-match')?.trim();
+  const value = validate(CartWriteHeadersSchema, { 'If-Match': raw === '' ? undefined : raw }, 'headers')[
+    'If-Match'
+  ];
+  if (value === undefined || value === '*') return {};
+  return { expectedVersion: Number(/[0-9]+/.exec(value)?.[0]) };
 }
 
 /** A body that may be absent (POST /carts); when present it is parsed like any other. */

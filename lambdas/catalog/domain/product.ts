@@ -3,7 +3,7 @@
  * document, so what the API rejects and what it documents cannot drift apart.
  */
 import * as z from 'zod';
-import { cursorParam } from '#shared/cursor.ts';
+import { cursorParam, limitParam } from '#shared/cursor.ts';
 
 /**
  * One product write is one DynamoDB transaction: the product plus one claim per SKU, and DynamoDB
@@ -170,16 +170,27 @@ export const ProductSchema = z
   })
   .meta({ id: 'Product' });
 
-export const ProductIdSchema = z.string().min(1).max(128);
+export const MAX_PRODUCT_ID_LENGTH = 128;
+
+/** A product id in a path or a body: bounded; whether a product has it is for the store to say. */
+export const ProductIdSchema = z.string().min(1).max(MAX_PRODUCT_ID_LENGTH);
+
+/**
+ * The `{productId}` of the catalog routes. Past 128 characters it is malformed (400); any shorter
+ * string that is not a product's id (a UUIDv7) is an unknown product (404), without a read.
+ */
+export const ProductPathSchema = z.object({
+  productId: ProductIdSchema.meta({
+    description:
+      'The product id (a lowercase UUIDv7, as the catalog assigns). Longer than 128 characters: 400; ' +
+      "any other value that is no product's id: 404.",
+    example: '0190a6f2-3c4d-7e5f-8a6b-7c8d9e0f1a2b',
+  }),
+});
 
 export const ListProductsQuerySchema = z.object({
-  category: productFields.category.optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, 'limit: an integer from 1 to 100.')
-    .transform(Number)
-    .pipe(z.int().min(1).max(100))
-    .optional(),
+  category: productFields.category.optional().meta({ description: 'Only this category (a lowercase slug).' }),
+  limit: limitParam('Products', 100, 20),
   cursor: cursorParam('category', 'listing'),
 });
 

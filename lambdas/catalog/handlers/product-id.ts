@@ -3,11 +3,15 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { validate } from '#shared/validation.ts';
 import { ProductNotFoundError } from '../domain/errors.ts';
 import { PRODUCT_ID_PATTERN } from '../domain/ids.ts';
-import { ProductIdSchema } from '../domain/product.ts';
+import { ProductPathSchema } from '../domain/product.ts';
 
-/** An id no product can have (not a UUIDv7) is an unknown product: 404 without a read. */
+/** Past 128 characters a 400; an id no product can have (not a UUIDv7) is an unknown product: 404 without a read. */
 export function productIdOf(event: Pick<APIGatewayProxyEvent, 'pathParameters'>): string {
-  const productId = validate(ProductIdSchema, event.pathParameters?.productId, 'product id');
+  const { productId } = validate(
+    ProductPathSchema,
+    { productId: event.pathParameters?.productId },
+    'product id',
+  );
   if (!PRODUCT_ID_PATTERN.test(productId)) throw new ProductNotFoundError(productId.slice(0, 64));
   return productId;
 }

@@ -3,16 +3,14 @@
  * to the in-memory store. Admin first (401/403 before the body is read), then the path and body
  * validated (400), then the use case, whose domain errors the shared HTTP layer maps (404, 409).
  */
-import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type * as z from 'zod';
 import { requireAdmin } from '#shared/auth.ts';
 import { httpHandler, jsonBody } from '#shared/http.ts';
 import { validate } from '#shared/validation.ts';
 import {
   AddAllocationSchema,
   CarrierEventSchema,
-  ShipmentIdSchema,
-  WarehouseIdSchema,
+  ShipmentPathSchema,
+  WarehousePathSchema,
   WarehouseWriteSchema,
 } from '../domain/requests.ts';
 import {
@@ -23,14 +21,15 @@ import {
   recordCarrierEvent,
 } from '../domain/use-cases.ts';
 
-const param = (event: APIGatewayProxyEvent, name: string, schema: z.ZodType<string>, what: string) =>
-  validate(schema, event.pathParameters?.[name], what);
-
 /** POST /admin/shipments/{shipmentId}/events: a carrier callback. */
 export function shipmentEventRoute(deps: FulfillmentDeps) {
   return httpHandler(async (event) => {
     requireAdmin(event);
-    const shipmentId = param(event, 'shipmentId', ShipmentIdSchema, 'shipment id');
+    const { shipmentId } = validate(
+      ShipmentPathSchema,
+      { shipmentId: event.pathParameters?.shipmentId },
+      'path',
+    );
     const body = validate(CarrierEventSchema, jsonBody(event), 'carrier event');
     return { status: 200, body: await recordCarrierEvent(deps, shipmentId, body) };
   });
@@ -40,7 +39,11 @@ export function shipmentEventRoute(deps: FulfillmentDeps) {
 export function getShipmentRoute(deps: Pick<FulfillmentDeps, 'store'>) {
   return httpHandler(async (event) => {
     requireAdmin(event);
-    const shipmentId = param(event, 'shipmentId', ShipmentIdSchema, 'shipment id');
+    const { shipmentId } = validate(
+      ShipmentPathSchema,
+      { shipmentId: event.pathParameters?.shipmentId },
+      'path',
+    );
     return { status: 200, body: await getShipment(deps, shipmentId) };
   });
 }
@@ -49,7 +52,11 @@ export function getShipmentRoute(deps: Pick<FulfillmentDeps, 'store'>) {
 export function putWarehouseRoute(deps: Pick<FulfillmentDeps, 'store'>) {
   return httpHandler(async (event) => {
     requireAdmin(event);
-    const warehouseId = param(event, 'warehouseId', WarehouseIdSchema, 'warehouse id');
+    const { warehouseId } = validate(
+      WarehousePathSchema,
+      { warehouseId: event.pathParameters?.warehouseId },
+      'path',
+    );
     const body = validate(WarehouseWriteSchema, jsonBody(event), 'warehouse');
     return { status: 200, body: await putWarehouse(deps, warehouseId, body) };
   });
@@ -59,7 +66,11 @@ export function putWarehouseRoute(deps: Pick<FulfillmentDeps, 'store'>) {
 export function addAllocationRoute(deps: Pick<FulfillmentDeps, 'store'>) {
   return httpHandler(async (event) => {
     requireAdmin(event);
-    const warehouseId = param(event, 'warehouseId', WarehouseIdSchema, 'warehouse id');
+    const { warehouseId } = validate(
+      WarehousePathSchema,
+      { warehouseId: event.pathParameters?.warehouseId },
+      'path',
+    );
     const body = validate(AddAllocationSchema, jsonBody(event), 'allocation');
     return { status: 200, body: await addAllocation(deps, warehouseId, body) };
   });

@@ -9,6 +9,11 @@ import { MAX_HOLD_SECONDS, MAX_RECEIVE_QUANTITY, MAX_RESERVATION_LINES } from '.
 /** The catalog's SKU format: a path segment that cannot be a SKU is bad input (400). */
 export const SkuSchema = z.string().regex(SKU_PATTERN, 'SKU: 1-64 of A-Z, 0-9, "-" and "_".');
 
+/** `{sku}` of the admin inventory routes. */
+export const StockPathSchema = z.object({
+  sku: SkuSchema.meta({ description: 'A SKU in the catalog format: 1-64 of A-Z, 0-9, "-" and "_".' }),
+});
+
 export const ReceiveStockSchema = z
   .strictObject({
     quantity: z

@@ -9,8 +9,15 @@ import { CHANNELS, KINDS } from './preferences.ts';
 /** The most recent messages a read returns: tests look at the last few. */
 export const OUTBOX_PAGE = 100;
 
+/** At most this many characters (code points, as JSON Schema counts them) in `to`. */
+export const MAX_ADDRESS = 320;
+
 export const OutboxQuerySchema = z.strictObject({
-  to: z.string().min(1).max(320).meta({ description: 'An email address or an E.164 phone number.' }),
+  to: z
+    .string({ error: 'to: an email address or an E.164 phone number is required.' })
+    .min(1, `to: 1 to ${MAX_ADDRESS} characters.`)
+    .refine((value) => [...value].length <= MAX_ADDRESS, `to: 1 to ${MAX_ADDRESS} characters.`)
+    .meta({ description: 'An email address or an E.164 phone number.', maxLength: MAX_ADDRESS }),
 });
 
 export const OutboxEntrySchema = z

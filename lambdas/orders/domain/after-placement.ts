@@ -42,6 +42,13 @@ export class OrderNotCancellableError extends ConflictError {
   }
 }
 
+/** Concurrent writes kept changing the order: a 409 the client may retry (SQS retries an event). */
+export class OrderBusyError extends ConflictError {
+  constructor(orderId: string) {
+    super(`Order ${orderId} kept changing under ${UPDATE_ROUNDS} updates; retry.`);
+  }
+}
+
 /**
  * Applies `change` to the order until the write lands on the version read; `change` answers the
  * next order, or undefined when there is nothing to do (a repeat).
@@ -58,7 +65,7 @@ async function update(
     if (!next) return order;
     if (await deps.orders.save({ ...next, version: order.version + 1 }, order.version)) return next;
   }
-  throw new Error(`Order ${orderId} kept changing under ${UPDATE_ROUNDS} updates; retry.`);
+  throw new OrderBusyError(orderId);
 }
 
 export type ShipmentEvent =

@@ -1,7 +1,8 @@
 /**
  * The orders service's inputs and outputs: the checkout body and its Idempotency-Key header, the
  * order id path parameter and the list query, which the handlers validate with, and the order as
- * returned. The OpenAPI document is generated from these same schemas.
+ * returned. The OpenAPI document is generated from these same schemas, so a request the document
+ * allows is one the handlers take.
  */
 import * as z from 'zod';
 import { MoneySchema } from '#catalog/domain/product.ts';
@@ -14,8 +15,20 @@ import {
   SHIPMENT_STATUSES,
 } from './order.ts';
 
-const text = (max: number, what: string) =>
-  z.string().trim().min(1, `${what}: 1 to ${max} characters.`).max(max, `${what}: 1 to ${max} characters.`);
+/**
+ * Free text: at most `max` characters counted as JSON Schema counts them (code points, so an emoji
+ * is one), at least one of them not white space, stored trimmed. Both rules are on the value as
+ * sent, which is what the document's `pattern` and `maxLength` state.
+ */
+const text = (max: number, what: string) => {
+  const message = `${what}: 1 to ${max} characters, not all white space.`;
+  return z
+    .string()
+    .regex(/\S/, message)
+    .refine((value) => [...value].length <= max, message)
+    .trim()
+    .meta({ minLength: 1, maxLength: max });
+};
 
 export const AddressSchema = z
   .strictObject({
@@ -74,10 +87,23 @@ export const IdempotencyKeySchema = z
     example: '3f0e2c9a-9a7e-4c1b-8f53-0d4a3f0c6b1e',
   });
 
+/** The POST /checkout headers the handler reads (names are matched case-insensitively). */
+export const CheckoutHeadersSchema = z.object({ 'idempotency-key': IdempotencyKeySchema });
+
 export const OrderIdSchema = z
   .string()
   .regex(ORDER_ID_PATTERN, 'An order id as POST /checkout returned it.')
   .meta({ example: 'ord_Jx2d3mZ4kq9V1bQe0sR7tY5uW8aC6fGh' });
+
+/**
+ * The `{orderId}` path parameter of /orders/{orderId} and /orders/{orderId}/cancel. Only ids of
+ * the form checkout issues are looked up: anything else is a 400, an unknown one a 404.
+ */
+export const OrderPathSchema = z.object({
+  orderId: OrderIdSchema.meta({
+    description: 'An order id as POST /checkout returned it (`ord_` and 32 of A-Z, a-z, 0-9, `_`, `-`).',
+  }),
+});
 
 export const MAX_PAGE = 100;
 export const DEFAULT_PAGE = 20;
@@ -135,9 +161,9 @@ export const OrderSchema = z
       z.object({
         shipmentId: z.string(),
         warehouseId: z.string(),
-        items: z.array(z.object({ sku: z.string(), quantity: z.int() })),
+        items: z.array(z.object({ sku: z.string(), quantity: z.int().min(1) })),
         status: z.enum(SHIPMENT_STATUSES),
-        trackingNumber: z.string().optional(),
+        trackingNumber: z.string().optional().meta({ description: 'Once the shipment has shipped.' }),
       }),
     ),
     timeline: z.array(

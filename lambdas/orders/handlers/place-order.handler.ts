@@ -15,7 +15,7 @@ import { header, httpHandler, jsonBody } from '#shared/http.ts';
 import { validate } from '#shared/validation.ts';
 import { deps } from '../adapters/wiring.ts';
 import { CheckoutInProgressError, IdempotencyKeyReusedError } from '../domain/errors.ts';
-import { type CheckoutRequest, CheckoutRequestSchema, IdempotencyKeySchema } from '../domain/schemas.ts';
+import { CheckoutHeadersSchema, type CheckoutRequest, CheckoutRequestSchema } from '../domain/schemas.ts';
 import { placeOrder } from '../domain/use-cases.ts';
 
 const env = loadEnv(z.object({ ORDERS_IDEMPOTENCY_TABLE: required() }));
@@ -53,7 +53,7 @@ const place = makeIdempotent(
 export const handler = httpHandler(async (event, context) => {
   const caller = requireCaller(event);
   const key = validate(
-    z.object({ 'idempotency-key': IdempotencyKeySchema }),
+    CheckoutHeadersSchema,
     { 'idempotency-key': header(event, 'idempotency-key') },
     'Idempotency-Key header',
   )['idempotency-key'];

@@ -1,14 +1,18 @@
 /** The route's schemas: the handler validates with them and the OpenAPI document shows them. */
 import * as z from 'zod';
+import { ProductIdSchema } from '#catalog/domain/product.ts';
 
-/** What a product id can be anywhere in the store (the catalog's ids are UUIDv7s). */
-export const RecommendationsProductIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'productId: 1-128 of A-Z, a-z, 0-9, "_", ".", ":" and "-".');
+/**
+ * `{productId}`: the catalog's rule, as on every /products/{productId} route, so a value no
+ * product can have is a 400 here exactly when it is there; an unknown one is a 404.
+ */
+export const RecommendationsPathSchema = z.object({
+  productId: ProductIdSchema.meta({ description: 'The product, as the catalog names it.' }),
+});
 
 export const RecommendationSchema = z
   .object({
-    productId: z.string(),
+    productId: ProductIdSchema,
     name: z.string(),
     score: z.number().min(0).max(1).meta({
       description:

@@ -3,9 +3,13 @@ import { httpHandler } from '#shared/http.ts';
 import { validate } from '#shared/validation.ts';
 import { deps } from '../adapters/read-wiring.ts';
 import { recommend } from '../domain/recommend.ts';
-import { RecommendationsProductIdSchema } from '../domain/schemas.ts';
+import { RecommendationsPathSchema } from '../domain/schemas.ts';
 
 export const handler = httpHandler(async (event) => {
-  const productId = validate(RecommendationsProductIdSchema, event.pathParameters?.productId, 'product id');
+  const { productId } = validate(
+    RecommendationsPathSchema,
+    { productId: event.pathParameters?.productId },
+    'path',
+  );
   return { status: 200, body: await recommend(deps, productId) };
 });

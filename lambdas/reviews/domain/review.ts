@@ -18,13 +18,37 @@ export const MAX_BODY = 4000;
 export const DEFAULT_PAGE = 20;
 export const MAX_PAGE = 100;
 
-const text = (max: number, what: string) =>
-  z.string().trim().min(1, `${what}: 1 to ${max} characters.`).max(max, `${what}: 1 to ${max} characters.`);
+/**
+ * Free text: at most `max` characters counted as JSON Schema counts them (code points, so an emoji
+ * is one), at least one of them not white space, stored trimmed. Both rules are on the value as
+ * sent, which is what the document's `pattern` and `maxLength` state.
+ */
+const text = (max: number, what: string) => {
+  const message = `${what}: 1 to ${max} characters, not all white space.`;
+  return z
+    .string()
+    .regex(/\S/, message)
+    .refine((value) => [...value].length <= max, message)
+    .trim()
+    .meta({ minLength: 1, maxLength: max });
+};
 
 /** `r_` and 22 base64url characters (128 random bits): unguessable, so ids reveal no order. */
 export const REVIEW_ID_PATTERN = /^r_[A-Za-z0-9_-]{22}$/;
 export const ReviewIdSchema = z.string().regex(REVIEW_ID_PATTERN, 'A review id as POST returned it.');
 export const newReviewId = () => `r_${randomBytes(16).toString('base64url')}`;
+
+/**
+ * Path parameters. A product id is the catalog's rule (a value no product can have is a 400, an
+ * unknown one a 404); a review id that is not of the form POST issues is a 400.
+ */
+const productIdParam = ProductIdSchema.meta({ description: 'The product, as the catalog names it.' });
+const reviewIdParam = ReviewIdSchema.meta({
+  description: 'A review id as POST returned it (`r_` and 22 of A-Z, a-z, 0-9, `_`, `-`).',
+});
+export const ProductReviewsPathSchema = z.object({ productId: productIdParam });
+export const ReviewPathSchema = z.object({ productId: productIdParam, reviewId: reviewIdParam });
+export const AdminReviewPathSchema = z.object({ reviewId: reviewIdParam });
 
 export const ReviewWriteSchema = z
   .strictObject({

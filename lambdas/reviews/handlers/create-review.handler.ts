@@ -5,11 +5,11 @@ import { validate } from '#shared/validation.ts';
 import { deps } from '../adapters/wiring.ts';
 import { ReviewWriteSchema } from '../domain/review.ts';
 import { createReview } from '../domain/use-cases.ts';
-import { productIdParam } from './params.ts';
+import { productPath } from './params.ts';
 
 export const handler = httpHandler(async (event) => {
   const caller = requireCaller(event);
-  const productId = productIdParam(event);
+  const { productId } = productPath(event);
   const input = validate(ReviewWriteSchema, jsonBody(event), 'review');
   const review = await createReview(deps, caller, productId, input);
   return {

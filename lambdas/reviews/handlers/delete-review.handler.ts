@@ -3,10 +3,11 @@ import { requireCaller } from '#shared/auth.ts';
 import { httpHandler } from '#shared/http.ts';
 import { deps } from '../adapters/wiring.ts';
 import { deleteReview } from '../domain/use-cases.ts';
-import { productIdParam, reviewIdParam } from './params.ts';
+import { reviewPath } from './params.ts';
 
 export const handler = httpHandler(async (event) => {
   const caller = requireCaller(event);
-  await deleteReview(deps, caller, productIdParam(event), reviewIdParam(event));
+  const { productId, reviewId } = reviewPath(event);
+  await deleteReview(deps, caller, productId, reviewId);
   return { status: 204 };
 });

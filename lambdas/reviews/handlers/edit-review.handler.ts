@@ -5,12 +5,11 @@ import { validate } from '#shared/validation.ts';
 import { deps } from '../adapters/wiring.ts';
 import { ReviewWriteSchema } from '../domain/review.ts';
 import { editReview } from '../domain/use-cases.ts';
-import { productIdParam, reviewIdParam } from './params.ts';
+import { reviewPath } from './params.ts';
 
 export const handler = httpHandler(async (event) => {
   const caller = requireCaller(event);
-  const productId = productIdParam(event);
-  const reviewId = reviewIdParam(event);
+  const { productId, reviewId } = reviewPath(event);
   const input = validate(ReviewWriteSchema, jsonBody(event), 'review');
   return { status: 200, body: await editReview(deps, caller, productId, reviewId, input) };
 });

@@ -5,10 +5,10 @@ import { deps } from '../adapters/wiring.ts';
 import { decodeReviewsCursor, encodeReviewsCursor } from '../domain/list-cursor.ts';
 import { ListReviewsQuerySchema } from '../domain/review.ts';
 import { listReviews } from '../domain/use-cases.ts';
-import { productIdParam } from './params.ts';
+import { productPath } from './params.ts';
 
 export const handler = httpHandler(async (event) => {
-  const productId = productIdParam(event);
+  const { productId } = productPath(event);
   const query = validate(ListReviewsQuerySchema, queryParams(event), 'query');
   const after =
     query.cursor === undefined ? undefined : decodeReviewsCursor(query.cursor, productId, query.sort);

@@ -1,16 +1,21 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import * as z from 'zod';
 import { validate } from '#shared/validation.ts';
-import { ProductIdSchema, ReviewIdSchema } from '../domain/review.ts';
+import { AdminReviewPathSchema, ProductReviewsPathSchema, ReviewPathSchema } from '../domain/review.ts';
 
 type Params = Pick<APIGatewayProxyEvent, 'pathParameters'>;
 
-/** `{productId}`: one no product can have is a 400. */
-export const productIdParam = (event: Params): string =>
-  validate(z.object({ productId: ProductIdSchema }), { productId: event.pathParameters?.productId }, 'path')
-    .productId;
+/** `/products/{productId}/reviews`: a product id no product can have is a 400. */
+export const productPath = (event: Params) =>
+  validate(ProductReviewsPathSchema, { productId: event.pathParameters?.productId }, 'path');
 
-/** `{reviewId}`: one no review can have is a 400. */
-export const reviewIdParam = (event: Params): string =>
-  validate(z.object({ reviewId: ReviewIdSchema }), { reviewId: event.pathParameters?.reviewId }, 'path')
-    .reviewId;
+/** `/products/{productId}/reviews/{reviewId}`: either id malformed is a 400 naming it. */
+export const reviewPath = (event: Params) =>
+  validate(
+    ReviewPathSchema,
+    { productId: event.pathParameters?.productId, reviewId: event.pathParameters?.reviewId },
+    'path',
+  );
+
+/** `/admin/reviews/{reviewId}`. */
+export const adminReviewPath = (event: Params) =>
+  validate(AdminReviewPathSchema, { reviewId: event.pathParameters?.reviewId }, 'path');

@@ -7,71 +7,116 @@ import {
   cursorParam,
   encodeCursor,
   invalidCursor,
+  limitParam,
   parseCursor,
   queryBinding,
   wrongQueryCursor,
 } from '#shared/cursor.ts';
+import { UnprocessableError } from '#shared/errors.ts';
 import { ITEM_SOURCE_FIELDS, type SearchDocument, type SearchItem, toSearchItem } from './search-document.ts';
 
 export const SORTS = ['relevance', 'price_asc', 'price_desc', 'rating', 'newest'] as const;
 export type Sort = (typeof SORTS)[number];
 export const DEFAULT_LIMIT = 20;
 
-/** A comma list; repeated parameters arrive joined by commas, so `brand=a&brand=b` works too. */
+/** At most this many values in a list filter, each at most MAX_FILTER_VALUE_LENGTH characters. */
+export const MAX_FILTER_VALUES = 20;
+export const MAX_FILTER_VALUE_LENGTH = 100;
+
+/**
+ * A list filter: the parameter repeated (`brand=a&brand=b`, what the document states), or one
+ * comma-separated value, which is the same list (repeated parameters arrive joined by commas).
+ * Values are trimmed; empty ones are ignored. A value cannot hold a comma.
+ */
 const listParam = (what: string) =>
   z
-    .string()
-    .max(1000)
-    .transform((value) =>
-      value
-        .split(',')
-        .map((part) => part.trim())
-        .filter(Boolean),
+    .preprocess(
+      (value) =>
+        typeof value === 'string'
+          ? value
+              .split(',')
+              .map((part) => part.trim())
+              .filter(Boolean)
+          : value,
+      z
+        .array(
+          z
+            .string()
+            .max(
+              MAX_FILTER_VALUE_LENGTH,
+              `${what}: a value of at most ${MAX_FILTER_VALUE_LENGTH} characters.`,
+            )
+            .regex(/^[^,]*$/),
+        )
+        .max(MAX_FILTER_VALUES, `${what}: at most ${MAX_FILTER_VALUES} values.`),
     )
-    .pipe(z.array(z.string().max(100)).max(20, `${what}: at most 20 values.`))
-    .meta({ description: `${what}: one value, a comma-separated list, or the parameter repeated.` });
+    .meta({
+      description:
+        `${what}: the parameter repeated, one value each (or one comma-separated value), at most ` +
+        `${MAX_FILTER_VALUES} values; matches any of them, case-insensitively.`,
+    });
 
-const minorUnits = (what: string) =>
-  z
-    .string()
-    .regex(/^\d{1,12}$/, `${what}: a non-negative integer amount in minor units.`)
-    .transform(Number)
-    .meta({ description: `${what} in minor units (cents).` });
+/** The largest amount a price filter takes, in minor units (12 digits). */
+export const MAX_PRICE_FILTER = 999_999_999_999;
 
-export const SearchQuerySchema = z
-  .object({
-    q: z.string().trim().max(200).optional().meta({ description: 'Free text; one-edit typos still match.' }),
-    category: listParam('category').optional(),
-    brand: listParam('brand').optional(),
-    minPrice: minorUnits('minPrice').optional(),
-    maxPrice: minorUnits('maxPrice').optional(),
-    minRating: z
-      .string()
-      .regex(/^\d(\.\d{1,2})?$/, 'minRating: a number from 0 to 5.')
-      .transform(Number)
-      .pipe(z.number().min(0).max(5))
-      .optional()
-      .meta({ description: 'Lowest average rating, 0..5.' }),
-    sort: z.enum(SORTS).default('relevance'),
-    cursor: cursorParam('q, filters and sort', 'search'),
-    limit: z
-      .string()
-      .regex(/^\d{1,3}$/, 'limit: an integer from 1 to 100.')
-      .transform(Number)
-      .pipe(z.int().min(1).max(100))
-      .optional()
-      .meta({ description: `Page size, 1..100 (default ${DEFAULT_LIMIT}).` }),
-  })
-  .superRefine((query, ctx) => {
-    if (query.minPrice !== undefined && query.maxPrice !== undefined && query.minPrice > query.maxPrice) {
-      ctx.addIssue({ code: 'custom', path: ['minPrice'], message: 'minPrice is above maxPrice.' });
-    }
+/**
+ * An integer query parameter spelled in decimal digits only (no sign, exponent or spaces); any
+ * other spelling stays a string, which `schema` refuses.
+ */
+const digits = (schema: z.ZodInt) =>
+  z.preprocess((value) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value), schema);
+
+const minorUnits = (what: string) => {
+  const message = `${what}: a whole amount in minor units, 0..${MAX_PRICE_FILTER}.`;
+  return digits(z.int({ error: message }).min(0, message).max(MAX_PRICE_FILTER, message)).meta({
+    description: `${what} in minor units (cents).`,
   });
+};
+
+const RATING_MESSAGE = 'minRating: a number from 0 to 5.';
+
+export const SearchQuerySchema = z.object({
+  q: z.string().trim().max(200).optional().meta({ description: 'Free text; one-edit typos still match.' }),
+  category: listParam('category').optional(),
+  brand: listParam('brand').optional(),
+  minPrice: minorUnits('minPrice').optional(),
+  maxPrice: minorUnits('maxPrice').optional(),
+  minRating: z
+    .preprocess(
+      (value) => (typeof value === 'string' && /^\d+(?:\.\d+)?$/.test(value) ? Number(value) : value),
+      z.number({ error: RATING_MESSAGE }).min(0, RATING_MESSAGE).max(5, RATING_MESSAGE),
+    )
+    .optional()
+    .meta({ description: 'Lowest average rating, 0..5.' }),
+  sort: z.enum(SORTS).default('relevance'),
+  cursor: cursorParam('q, filters and sort', 'search'),
+  limit: limitParam('Results', 100, DEFAULT_LIMIT),
+});
+
+/**
+ * The rule no single parameter states: a price range with its minimum above its maximum is a
+ * well-formed query no product can match, answered 422 rather than an empty page.
+ */
+export function checkSearchQuery(query: SearchQuery): void {
+  if (query.minPrice !== undefined && query.maxPrice !== undefined && query.minPrice > query.maxPrice) {
+    throw new UnprocessableError(
+      `minPrice (${query.minPrice}) is above maxPrice (${query.maxPrice}): no price is in that range.`,
+    );
+  }
+}
 
 export type SearchQuery = z.output<typeof SearchQuerySchema>;
 
+const SUGGEST_MESSAGE = 'q: 1-100 characters, not only spaces.';
+
 export const SuggestQuerySchema = z.object({
-  q: z.string().trim().min(1).max(100).meta({ description: 'The prefix typed so far.' }),
+  q: z
+    .string({ error: SUGGEST_MESSAGE })
+    .regex(/\S/, SUGGEST_MESSAGE)
+    .trim()
+    .min(1, SUGGEST_MESSAGE)
+    .max(100, SUGGEST_MESSAGE)
+    .meta({ description: 'The prefix typed so far (surrounding spaces are ignored).' }),
 });
 
 const MoneySchema = z.object({ amount: z.int(), currency: z.string() });

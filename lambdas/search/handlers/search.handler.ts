@@ -2,10 +2,17 @@
 import { httpHandler, queryParams } from '#shared/http.ts';
 import { validate } from '#shared/validation.ts';
 import { productIndex } from '../adapters/wiring.ts';
-import { buildSearchBody, emptySearchResult, SearchQuerySchema, toSearchResult } from '../domain/query.ts';
+import {
+  buildSearchBody,
+  checkSearchQuery,
+  emptySearchResult,
+  SearchQuerySchema,
+  toSearchResult,
+} from '../domain/query.ts';
 
 export const handler = httpHandler(async (event) => {
   const query = validate(SearchQuerySchema, queryParams(event), 'query');
+  checkSearchQuery(query);
   const body = buildSearchBody(query);
   const response = await (await productIndex()).search(body);
   // No index yet means nothing was ever indexed: an empty result, not an error.

@@ -220,12 +220,21 @@ describe('list query', () => {
     expect(ListProductsQuerySchema.safeParse({ limit }).success).toBe(false);
   });
 
-  it('parses a limit and leaves the default to the use case', () => {
+  it('parses a limit, 20 when absent', () => {
     expect(ListProductsQuerySchema.parse({ limit: '100', category: 'books' })).toEqual({
       limit: 100,
       category: 'books',
     });
-    expect(ListProductsQuerySchema.parse({})).toEqual({});
+    expect(ListProductsQuerySchema.parse({})).toEqual({ limit: 20 });
+  });
+
+  it('refuses a cursor outside the issued alphabet, or empty, on `cursor`', () => {
+    for (const cursor of ['', ' ', 'a b', '%%%', 'a='.repeat(2), 'a'.repeat(2049)]) {
+      const result = ListProductsQuerySchema.safeParse({ cursor });
+      expect(result.success, JSON.stringify(cursor)).toBe(false);
+      expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual(['cursor']);
+    }
+    expect(ListProductsQuerySchema.safeParse({ cursor: 'eyJoIjoiYSJ9' }).success).toBe(true);
   });
 });
 
@@ -267,8 +276,17 @@ describe('product ids in paths', () => {
     expect(() => productIdOf(event(id))).toThrow(ProductNotFoundError);
   });
 
-  it('is a 400 without an id or with one past 128 characters', () => {
+  it('is a 400 on `productId` without an id or with one past 128 characters', () => {
     expect(() => productIdOf(event(undefined))).toThrow(ValidationError);
-    expect(() => productIdOf(event('a'.repeat(129)))).toThrow(ValidationError);
+    for (const id of ['a'.repeat(129), 'a'.repeat(200)]) {
+      try {
+        productIdOf(event(id));
+        expect.unreachable();
+      } catch (error) {
+        expect(error).toBeInstanceOf(ValidationError);
+        expect((error as ValidationError).errors.map((e) => e.path)).toEqual(['productId']);
+      }
+    }
+    expect(() => productIdOf(event('a'.repeat(128)))).toThrow(ProductNotFoundError);
   });
 });

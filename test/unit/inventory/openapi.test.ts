@@ -9,15 +9,25 @@ describe('OpenAPI document: inventory', () => {
     const receive = doc.paths['/admin/inventory/{sku}/receive']?.post;
     expect(get?.security).toEqual([{ bearer: [] }]);
     expect(receive?.security).toEqual([{ bearer: [] }]);
-    expect(Object.keys(get?.responses ?? {}).sort()).toEqual(['200', '400', '401', '403', '404']);
+    expect(Object.keys(get?.responses ?? {}).sort()).toEqual([
+      '200',
+      '400',
+      '401',
+      '403',
+      '404',
+      '413',
+      '429',
+    ]);
     expect(Object.keys(receive?.responses ?? {}).sort()).toEqual([
       '200',
       '400',
       '401',
       '403',
       '409',
+      '413',
       '415',
       '422',
+      '429',
     ]);
     const sku = (get?.parameters ?? []).find((p) => 'name' in p && p.name === 'sku');
     expect(sku).toMatchObject({ in: 'path', required: true, schema: { pattern: '^[A-Z0-9_-]{1,64}$' } });

@@ -3,17 +3,19 @@ import { PRODUCT_ID_PATTERN as CATALOG_PRODUCT_ID_PATTERN, newProductId } from '
 import {
   buildSearchBody,
   buildSuggestBody,
+  checkSearchQuery,
   decodeSearchCursor,
   encodeSearchCursor,
   PRODUCT_ID_PATTERN,
   type SearchQuery,
   SearchQuerySchema,
   type SearchResponseBody,
+  SuggestQuerySchema,
   sortFor,
   toSearchResult,
   toSuggestions,
 } from '#search/domain/query.ts';
-import { ValidationError } from '#shared/errors.ts';
+import { UnprocessableError, ValidationError } from '#shared/errors.ts';
 
 const parse = (params: Record<string, string>) => SearchQuerySchema.parse(params);
 
@@ -30,9 +32,41 @@ describe('search parameters', () => {
     { limit: '500' },
     { limit: '0' },
     { minRating: '9' },
-    { minPrice: '500', maxPrice: '100' },
+    { minRating: '-1' },
+    { minPrice: '1e3' },
+    { minPrice: '1000000000000' },
+    { cursor: '%%%' },
+    { cursor: '' },
+    { brand: Array.from({ length: 21 }, (_, i) => `b${i}`).join(',') },
+    { category: 'x'.repeat(101) },
   ])('rejects %o', (params) => {
     expect(SearchQuerySchema.safeParse(params).success).toBe(false);
+  });
+
+  it('takes what the document allows: 20 values of 100 characters, ratings with any decimals, 0..100', () => {
+    const twenty = Array.from({ length: 20 }, (_, i) => `${i}`.padEnd(100, 'x'));
+    expect(parse({ brand: twenty.join(',') }).brand).toEqual(twenty);
+    expect(parse({ category: ' a ,, b ,' }).category).toEqual(['a', 'b']);
+    expect(parse({ minRating: '4.125' }).minRating).toBe(4.125);
+    expect(parse({ minRating: '5' }).minRating).toBe(5);
+    expect(parse({ minPrice: '0', maxPrice: '999999999999' })).toMatchObject({
+      minPrice: 0,
+      maxPrice: 999_999_999_999,
+    });
+    expect(parse({ limit: '1' }).limit).toBe(1);
+    expect(parse({ limit: '100' }).limit).toBe(100);
+  });
+
+  it('answers a price range with its minimum above its maximum 422, not 400', () => {
+    const query = parse({ minPrice: '500', maxPrice: '100' });
+    expect(() => checkSearchQuery(query)).toThrow(UnprocessableError);
+    expect(() => checkSearchQuery(parse({ minPrice: '100', maxPrice: '100' }))).not.toThrow();
+    expect(() => checkSearchQuery(parse({ minPrice: '500' }))).not.toThrow();
+  });
+
+  it('refuses a suggest prefix of spaces only, as the document states', () => {
+    expect(SuggestQuerySchema.safeParse({ q: '   ' }).success).toBe(false);
+    expect(SuggestQuerySchema.parse({ q: ' lam ' })).toEqual({ q: 'lam' });
   });
 
   it('parses lists, money and defaults', () => {
@@ -45,11 +79,11 @@ describe('search parameters', () => {
       maxPrice: 10000,
       minRating: 3.5,
       sort: 'relevance',
+      limit: 20,
     });
   });
 
   it('rejects a cursor that is not one of ours', () => {
-    expect(() => buildSearchBody(parse({ cursor: '%%%' }))).toThrow(ValidationError);
     expect(() => buildSearchBody(parse({ cursor: 'bm90LWpzb24' }))).toThrow(ValidationError);
   });
 });

@@ -1,8 +1,5 @@
-import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
 import { planRoute } from '../../../lambdas/fulfillment/domain/routing.ts';
-import { registerFulfillmentPaths } from '../../../lambdas/fulfillment/openapi.ts';
 import {
   allocationsFor,
   DEMO_WAREHOUSES,
@@ -77,59 +74,5 @@ describe('seed allocations', () => {
     await expect(seedFulfillment(refusing, { token: 't', skus, unitsPerSku: 1 })).rejects.toThrow(
       /answered 403/,
     );
-  });
-});
-
-describe('OpenAPI: fulfillment', () => {
-  const registry = new OpenAPIRegistry();
-  const problem = (description: string) => ({
-    description,
-    content: { 'application/problem+json': { schema: z.object({ title: z.string() }) } },
-  });
-  registerFulfillmentPaths(registry, { bearer: 'bearer', problem });
-  const doc = new OpenApiGeneratorV3(registry.definitions).generateDocument({
-    openapi: '3.0.3',
-    info: { title: 't', version: '1' },
-  });
-
-  it('documents every route, admin-only, with every status it answers', () => {
-    const statuses = (path: string, method: 'get' | 'post' | 'put') => {
-      const op = doc.paths?.[path]?.[method];
-      expect(op?.security, `${method} ${path}`).toEqual([{ bearer: [] }]);
-      return Object.keys(op?.responses ?? {}).sort();
-    };
-    expect(statuses('/admin/shipments/{shipmentId}/events', 'post')).toEqual([
-      '200',
-      '400',
-      '401',
-      '403',
-      '404',
-      '409',
-      '415',
-    ]);
-    expect(statuses('/admin/shipments/{shipmentId}', 'get')).toEqual(['200', '400', '401', '403', '404']);
-    expect(statuses('/admin/warehouses/{warehouseId}', 'put')).toEqual(['200', '400', '401', '403', '415']);
-    expect(statuses('/admin/warehouses/{warehouseId}/allocations', 'post')).toEqual([
-      '200',
-      '400',
-      '401',
-      '403',
-      '404',
-      '409',
-      '415',
-    ]);
-  });
-
-  it('describes the carrier event from the validation schema', () => {
-    const schemas = doc.components?.schemas ?? {};
-    expect(JSON.stringify(schemas.CarrierEvent)).toContain('SHIPPED');
-    expect(JSON.stringify(schemas.CarrierEvent)).toContain('^[A-Za-z0-9-]{1,64}$');
-    expect(schemas.Shipment).toMatchObject({
-      required: expect.arrayContaining(['shipmentId', 'status', 'history']),
-    });
-    const param = (doc.paths?.['/admin/shipments/{shipmentId}']?.get?.parameters ?? []).find(
-      (p) => 'name' in p && p.name === 'shipmentId',
-    );
-    expect(param).toMatchObject({ in: 'path', required: true });
   });
 });
