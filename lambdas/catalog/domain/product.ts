@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { cursorParam, limitParam } from '#shared/cursor.ts';
+import { boundedString } from '#shared/text.ts';
 
 /**
  * One product write is one DynamoDB transaction: the product plus one claim per SKU, and DynamoDB
@@ -173,7 +174,10 @@ export const ProductSchema = z
 export const MAX_PRODUCT_ID_LENGTH = 128;
 
 /** A product id in a path or a body: bounded; whether a product has it is for the store to say. */
-export const ProductIdSchema = z.string().min(1).max(MAX_PRODUCT_ID_LENGTH);
+export const ProductIdSchema = boundedString(
+  MAX_PRODUCT_ID_LENGTH,
+  `1 to ${MAX_PRODUCT_ID_LENGTH} characters.`,
+);
 
 /**
  * The `{productId}` of the catalog routes. Past 128 characters it is malformed (400); any shorter

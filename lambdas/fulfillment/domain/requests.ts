@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { SKU_PATTERN } from '#catalog/domain/product.ts';
+import { freeText } from '#shared/text.ts';
 
 export const MAX_ALLOCATION_QUANTITY = 1_000_000;
 
@@ -22,20 +23,6 @@ export const ShipmentPathSchema = z.object({ shipmentId: ShipmentIdSchema });
 
 /** `{warehouseId}`: the form PUT accepts (a 400 otherwise); an unknown one is a 404 where it must exist. */
 export const WarehousePathSchema = z.object({ warehouseId: WarehouseIdSchema });
-
-/**
- * Free text: at most `max` characters counted as JSON Schema counts them (code points), at least
- * one of them not white space, stored trimmed; the document's `pattern` and `maxLength` say so.
- */
-const text = (max: number, what: string) => {
-  const message = `${what}: 1 to ${max} characters, not all white space.`;
-  return z
-    .string()
-    .regex(/\S/, message)
-    .refine((value) => [...value].length <= max, message)
-    .trim()
-    .meta({ minLength: 1, maxLength: max });
-};
 
 export const SkuSchema = z.string().regex(SKU_PATTERN, 'SKU: 1-64 of A-Z, 0-9, "-" and "_".');
 
@@ -58,12 +45,12 @@ export const CarrierEventSchema = z
 
 export const WarehouseWriteSchema = z
   .strictObject({
-    name: text(100, 'name'),
+    name: freeText(100, 'name'),
     country: z
       .string()
       .regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2, upper case.')
       .meta({ description: 'ISO 3166-1 alpha-2 country code.' }),
-    region: text(64, 'region').meta({ description: 'State or region code, e.g. `NJ`.' }),
+    region: freeText(64, 'region').meta({ description: 'State or region code, e.g. `NJ`.' }),
     lat: z.number().min(-90).max(90),
     lon: z.number().min(-180).max(180),
   })

@@ -7,6 +7,7 @@
 import * as z from 'zod';
 import { MoneySchema } from '#catalog/domain/product.ts';
 import { cursorParam, limitParam } from '#shared/cursor.ts';
+import { freeText } from '#shared/text.ts';
 import {
   FAILURE_REASONS,
   ORDER_ID_PATTERN,
@@ -15,28 +16,13 @@ import {
   SHIPMENT_STATUSES,
 } from './order.ts';
 
-/**
- * Free text: at most `max` characters counted as JSON Schema counts them (code points, so an emoji
- * is one), at least one of them not white space, stored trimmed. Both rules are on the value as
- * sent, which is what the document's `pattern` and `maxLength` state.
- */
-const text = (max: number, what: string) => {
-  const message = `${what}: 1 to ${max} characters, not all white space.`;
-  return z
-    .string()
-    .regex(/\S/, message)
-    .refine((value) => [...value].length <= max, message)
-    .trim()
-    .meta({ minLength: 1, maxLength: max });
-};
-
 export const AddressSchema = z
   .strictObject({
-    name: text(100, 'Name'),
-    line1: text(200, 'Address line 1'),
-    line2: text(200, 'Address line 2').optional(),
-    city: text(100, 'City'),
-    region: text(100, 'Region').optional(),
+    name: freeText(100, 'Name'),
+    line1: freeText(200, 'Address line 1'),
+    line2: freeText(200, 'Address line 2').optional(),
+    city: freeText(100, 'City'),
+    region: freeText(100, 'Region').optional(),
     postalCode: z
       .string()
       .regex(

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import { ProductIdSchema } from '#catalog/domain/product.ts';
 import { cursorParam, limitParam } from '#shared/cursor.ts';
+import { freeText } from '#shared/text.ts';
 
 export { ProductIdSchema };
 
@@ -17,21 +18,6 @@ export const MAX_TITLE = 120;
 export const MAX_BODY = 4000;
 export const DEFAULT_PAGE = 20;
 export const MAX_PAGE = 100;
-
-/**
- * Free text: at most `max` characters counted as JSON Schema counts them (code points, so an emoji
- * is one), at least one of them not white space, stored trimmed. Both rules are on the value as
- * sent, which is what the document's `pattern` and `maxLength` state.
- */
-const text = (max: number, what: string) => {
-  const message = `${what}: 1 to ${max} characters, not all white space.`;
-  return z
-    .string()
-    .regex(/\S/, message)
-    .refine((value) => [...value].length <= max, message)
-    .trim()
-    .meta({ minLength: 1, maxLength: max });
-};
 
 /** `r_` and 22 base64url characters (128 random bits): unguessable, so ids reveal no order. */
 export const REVIEW_ID_PATTERN = /^r_[A-Za-z0-9_-]{22}$/;
@@ -56,8 +42,8 @@ export const ReviewWriteSchema = z
       .int('rating: a whole number from 1 to 5.')
       .min(1, 'rating: a whole number from 1 to 5.')
       .max(5, 'rating: a whole number from 1 to 5.'),
-    title: text(MAX_TITLE, 'title'),
-    body: text(MAX_BODY, 'body'),
+    title: freeText(MAX_TITLE, 'title'),
+    body: freeText(MAX_BODY, 'body'),
   })
   .meta({ id: 'ReviewWrite' });
 

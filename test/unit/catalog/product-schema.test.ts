@@ -9,6 +9,7 @@ import {
   MAX_AMOUNT,
   MAX_ATTRIBUTES,
   MAX_VARIANTS,
+  ProductIdSchema,
   ProductWriteSchema,
   RESERVED_ATTRIBUTE_KEYS,
 } from '#catalog/domain/product.ts';
@@ -288,5 +289,15 @@ describe('product ids in paths', () => {
       }
     }
     expect(() => productIdOf(event('a'.repeat(128)))).toThrow(ProductNotFoundError);
+  });
+});
+
+describe('product id length', () => {
+  // The document's maxLength counts code points (JSON Schema's rule): 128 emoji are 128 characters.
+  it('counts characters as the document does', () => {
+    expect(ProductIdSchema.safeParse('\u{1F600}'.repeat(128)).success).toBe(true);
+    expect(ProductIdSchema.safeParse('\u{1F600}'.repeat(129)).success).toBe(false);
+    expect(ProductIdSchema.safeParse('a'.repeat(129)).success).toBe(false);
+    expect(ProductIdSchema.safeParse('').success).toBe(false);
   });
 });
