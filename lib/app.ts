@@ -23,6 +23,7 @@ import { ReviewsStack } from './services/reviews/reviews-stack.ts';
 import { SearchStack } from './services/search/search-stack.ts';
 import type { ServiceStack } from './services/service-stack.ts';
 import { ApiStack } from './stacks/api-stack.ts';
+import { DashboardStack } from './stacks/dashboard-stack.ts';
 import {
   GATEWAY_RESPONSES,
   LOCAL_JWT_AUDIENCE,
@@ -44,6 +45,8 @@ export interface Store {
   platform: PlatformStack;
   services: ServiceStack<string>[];
   api: ApiStack;
+  /** Stages with alarms: the operations dashboard. */
+  dashboard?: DashboardStack;
 }
 
 /**
@@ -66,7 +69,11 @@ export function buildStore(app: App): Store {
     corsOrigins: parseCorsOrigins(context('corsOrigins')),
   });
   const { prefix, stage } = config;
-  const name = (part: string) => ({ stackName: `${prefix}-${part}` });
+  // Every stack of the stage, so a stack added later is protected like the rest.
+  const name = (part: string) => ({
+    stackName: `${prefix}-${part}`,
+    terminationProtection: config.terminationProtection,
+  });
   const describe = (what: string) => `Serverless store, stage ${stage}: ${what}`;
 
   const stateful = new StatefulStack(app, `${prefix}-stateful`, {
@@ -86,7 +93,7 @@ export function buildStore(app: App): Store {
     localIssuer,
     alarmAction: stateful.alarmAction,
   });
-  const common = { config, platform: platform.platform };
+  const common = { config, platform: platform.platform, alarmAction: stateful.alarmAction };
   const service = (part: string, what: string) => ({ ...name(part), description: describe(what), ...common });
 
   const catalog = new CatalogStack(app, `${prefix}-catalog`, {
@@ -231,11 +238,23 @@ export function buildStore(app: App): Store {
   // The deployment snapshots the API: every route must exist first.
   for (const s of services) api.addStackDependency(s);
 
-  for (const stack of [stateful, platform, ...services, api]) {
+  // Last: it reads the names of every other stack's alarms and queues (and refers to none).
+  const dashboard = config.alarms
+    ? new DashboardStack(app, `${prefix}-dashboard`, {
+        ...name('dashboard'),
+        description: describe('the operations dashboard'),
+        config,
+        stateful,
+        observed: [platform, ...services, api],
+        restApiName: `${prefix}-api`,
+      })
+    : undefined;
+
+  for (const stack of [stateful, platform, ...services, api, ...(dashboard ? [dashboard] : [])]) {
     for (const [key, value] of Object.entries(config.tags)) Tags.of(stack).add(key, value);
   }
   // Every stage, local included: the local templates are the ones LocalStack deploys, and a
   // finding there is usually a finding everywhere.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  return { config, stateful, platform, services, api };
+  return { config, stateful, platform, services, api, dashboard };
 }

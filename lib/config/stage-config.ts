@@ -5,6 +5,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { parseOrigins } from '../../lambdas/shared/cors.ts';
+import { PROD_SEARCH_PROFILE, STAGING_SEARCH_PROFILE, searchDomainFor } from './capacity.ts';
 
 export const STAGES = ['local', 'staging', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -30,6 +31,32 @@ export interface DomainSearchConfig {
 
 export type SearchConfig = LocalSearchConfig | DomainSearchConfig;
 
+export interface ObservabilityConfig {
+  /** The API's p99 latency above this in 3 of 5 minutes raises `<prefix>-api-latency-p99`. */
+  apiLatencyP99Ms: number;
+  /** Unexpected errors of one service's functions in 5 minutes that raise its errors alarm. */
+  lambdaErrorsPer5Min: number;
+  /** Orders failed for an INTERNAL reason (not the buyer's) in 5 minutes that raise an alarm. */
+  internalOrderFailuresPer5Min: number;
+}
+
+/**
+ * 1.5 s p99: warm requests take tens to a few hundred milliseconds, far from the functions' 10 s
+ * timeout and API Gateway's 29 s; a minute of cold starts after a deploy can pass 1.5 s, which the
+ * 3-of-5 rule absorbs, while a slow dependency keeps it there. Staging runs tests, where a single
+ * unexpected error deserves a look; prod's retries absorb a stray one, a handful is a pattern.
+ */
+const STAGING_OBSERVABILITY: ObservabilityConfig = {
+  apiLatencyP99Ms: 1500,
+  lambdaErrorsPer5Min: 1,
+  internalOrderFailuresPer5Min: 1,
+};
+const PROD_OBSERVABILITY: ObservabilityConfig = {
+  apiLatencyP99Ms: 1500,
+  lambdaErrorsPer5Min: 5,
+  internalOrderFailuresPer5Min: 3,
+};
+
 export interface StageConfig {
   stage: Stage;
   /** Prefix of every physical name, so several stages fit one account. */
@@ -37,9 +64,13 @@ export interface StageConfig {
   removalPolicy: RemovalPolicy;
   pointInTimeRecovery: boolean;
   deletionProtection: boolean;
+  /** CloudFormation refuses to delete the stage's stacks until this is turned off. */
+  terminationProtection: boolean;
   logRetention: RetentionDays;
   logLevel: 'DEBUG' | 'INFO' | 'WARN';
   alarms: boolean;
+  /** Alarm thresholds (read where `alarms` is on; docs/operations.md). */
+  observability: ObservabilityConfig;
   /** Subscribed to the alarm topic when set (context `alarmEmail`); the topic exists either way. */
   alarmEmail?: string;
   search: SearchConfig;
@@ -47,6 +78,11 @@ export interface StageConfig {
     issuer: 'cognito' | 'local';
     /** Cognito feature plan Plus (threat protection); priced per MAU, so prod only. */
     cognitoPlus: boolean;
+    /**
+     * An app client for the delivery pipeline's end-to-end run (docs/delivery.md): password sign-in
+     * of the test users it creates, which SRP-only web clients cannot do without an SRP library.
+     */
+    e2eClient: boolean;
     authorizerCacheTtl: Duration;
   };
   api: {
@@ -107,12 +143,20 @@ export function stageConfig(stage: Stage, overrides: StageConfigOverrides = {}):
         removalPolicy: RemovalPolicy.DESTROY,
         pointInTimeRecovery: false,
         deletionProtection: false,
+        terminationProtection: false,
         logRetention: RetentionDays.ONE_WEEK,
         logLevel: 'DEBUG',
         alarms: false,
+        // Unread: stage local has no alarms.
+        observability: STAGING_OBSERVABILITY,
         search: { kind: 'local', endpoint: overrides.searchEndpoint ?? DEFAULT_LOCAL_SEARCH_ENDPOINT },
         // A cached authorizer result would outlive tokens minted by the tests' /dev/token calls.
-        auth: { issuer: 'local', cognitoPlus: false, authorizerCacheTtl: Duration.seconds(0) },
+        auth: {
+          issuer: 'local',
+          cognitoPlus: false,
+          e2eClient: false,
+          authorizerCacheTtl: Duration.seconds(0),
+        },
         api: {
           throttlingRateLimit: 1000,
           throttlingBurstLimit: 500,
@@ -131,20 +175,20 @@ export function stageConfig(stage: Stage, overrides: StageConfigOverrides = {}):
         removalPolicy: RemovalPolicy.DESTROY,
         pointInTimeRecovery: true,
         deletionProtection: false,
+        terminationProtection: false,
         logRetention: RetentionDays.ONE_MONTH,
         logLevel: 'INFO',
         alarms: true,
+        observability: STAGING_OBSERVABILITY,
         alarmEmail: overrides.alarmEmail,
-        search: {
-          kind: 'domain',
-          dataNodes: 1,
-          dataNodeInstanceType: 't3.small.search',
-          masterNodes: 0,
-          availabilityZones: 1,
-          multiAzWithStandby: false,
-          ebsVolumeGiB: 10,
+        // One small node in one zone (lib/config/capacity.ts).
+        search: searchDomainFor(STAGING_SEARCH_PROFILE),
+        auth: {
+          issuer: 'cognito',
+          cognitoPlus: false,
+          e2eClient: true,
+          authorizerCacheTtl: Duration.seconds(300),
         },
-        auth: { issuer: 'cognito', cognitoPlus: false, authorizerCacheTtl: Duration.seconds(300) },
         api: {
           throttlingRateLimit: 200,
           throttlingBurstLimit: 100,
@@ -162,24 +206,21 @@ export function stageConfig(stage: Stage, overrides: StageConfigOverrides = {}):
         removalPolicy: RemovalPolicy.RETAIN,
         pointInTimeRecovery: true,
         deletionProtection: true,
+        terminationProtection: true,
         logRetention: RetentionDays.SIX_MONTHS,
         logLevel: 'INFO',
         alarms: true,
+        observability: PROD_OBSERVABILITY,
         alarmEmail: overrides.alarmEmail,
-        search: {
-          kind: 'domain',
-          // One data node per AZ, every shard replicated across zones: an AZ can go without losing search.
-          dataNodes: 3,
-          dataNodeInstanceType: 'r6g.large.search',
-          masterNodes: 3,
-          masterNodeInstanceType: 'm6g.large.search',
-          availabilityZones: 3,
-          // With standby one of the three data nodes would idle; zone awareness plus replicas already
-          // survives the loss of an AZ, and search needs every node serving (2,315 searches/s peak).
-          multiAzWithStandby: false,
-          ebsVolumeGiB: 100,
+        // Sized for the seed's peak (2,315 searches/s) over three AZs, dedicated masters, a copy of
+        // the index on every data node: lib/config/capacity.ts, docs/capacity.md.
+        search: searchDomainFor(PROD_SEARCH_PROFILE),
+        auth: {
+          issuer: 'cognito',
+          cognitoPlus: true,
+          e2eClient: false,
+          authorizerCacheTtl: Duration.seconds(300),
         },
-        auth: { issuer: 'cognito', cognitoPlus: true, authorizerCacheTtl: Duration.seconds(300) },
         // Below the account's default 10,000 rps / 5,000 burst, above the seed's peak.
         api: {
           throttlingRateLimit: 8000,

@@ -20,6 +20,8 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { DomainSearchConfig, StageConfig } from '../config/stage-config.ts';
 import { type Acknowledgment, acknowledge, wildcardResourceFinding } from '../nag.ts';
+import { searchDomainAlarms, tableThrottleAlarm } from '../observability/alarms.ts';
+import { tablesUnder } from '../observability/metrics.ts';
 import { cartTables } from '../services/cart/cart-data.ts';
 import { catalogTables, PRODUCTS_INDEX_NAMES } from '../services/catalog/catalog-data.ts';
 import { checkoutQueues } from '../services/checkout/checkout-data.ts';
@@ -152,10 +154,23 @@ export class StatefulStack extends Stack {
       this.search = { kind: 'local', endpoint: config.search.endpoint, auth: 'none' };
     }
 
+    // Beside what they watch: each table's throttling, the domain's health (docs/operations.md).
+    if (config.alarms) {
+      for (const table of tablesUnder(this)) tableThrottleAlarm(this, table, this.alarmAction);
+      if (this.search.kind === 'domain' && config.search.kind === 'domain') {
+        searchDomainAlarms(this, this.search.domainName, config.search, this.alarmAction);
+      }
+    }
+
     if (config.auth.issuer === 'cognito') {
       const { userPool, client } = this.userPoolFor(config);
       this.userPool = userPool;
       this.userPoolClients.push(client);
+      if (config.auth.e2eClient) {
+        const e2eClient = this.e2eClientFor(config, userPool);
+        this.userPoolClients.push(e2eClient);
+        new CfnOutput(this, 'E2eClientId', { value: e2eClient.userPoolClientId });
+      }
     }
 
     new CfnOutput(this, 'ProductsTableName', { value: this.productsTable.tableName });
@@ -362,6 +377,25 @@ export class StatefulStack extends Stack {
       logGroupName: name,
       retention: config.logRetention,
       removalPolicy: config.removalPolicy,
+    });
+  }
+
+  /**
+   * The delivery pipeline's client: the end-to-end run signs its test users in with a password
+   * (USER_PASSWORD_AUTH) and nothing else. No secret, no OAuth, no refresh worth keeping: its tokens
+   * last one suite run. Only in a stage whose config asks for it (staging), never in prod.
+   */
+  private e2eClientFor(config: StageConfig, userPool: cognito.UserPool): cognito.UserPoolClient {
+    return userPool.addClient('E2eClient', {
+      userPoolClientName: `${config.prefix}-e2e`,
+      generateSecret: false,
+      authFlows: { userPassword: true },
+      disableOAuth: true,
+      enableTokenRevocation: true,
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.minutes(30),
+      idTokenValidity: Duration.minutes(30),
+      refreshTokenValidity: Duration.hours(1),
     });
   }
 
