@@ -1,15 +1,18 @@
 /**
  * The stack of one service: its functions from the manifest (one ServiceFunction each, with the
  * defaults), its routes on the stage's REST API (imported from the platform stack), each with its
- * access and CORS preflight. What the manifest cannot say (grants, event sources, custom
- * resources, alarms) the service's own stack class adds after `super()`.
+ * access and CORS preflight, and the alarms on its functions' errors and throttles. What the
+ * manifest cannot say (grants, event sources, custom resources, other alarms) the service's own
+ * stack class adds after `super()`.
  */
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config/stage-config.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import { acknowledge } from '../nag.ts';
+import { serviceLambdaAlarms } from '../observability/alarms.ts';
 import { type HttpMethod, needsToken, type RouteSpec, type ServiceManifest, segmentsOf } from './manifest.ts';
 
 /** What the platform stack hands every service stack: ids only, so stacks stay loosely coupled. */
@@ -28,6 +31,8 @@ export interface ApiPlatform {
 export interface ServiceStackProps extends StackProps {
   config: StageConfig;
   platform: ApiPlatform;
+  /** The stage's alarm topic (stages with alarms): the service's own alarms notify it. */
+  alarmAction?: IAlarmAction;
 }
 
 /** Request headers a browser may send on cross-origin calls (the preflight allows these). */
@@ -65,6 +70,8 @@ export class ServiceStack<F extends string> extends Stack {
         new ServiceFunction(this, fid, { config, service: manifest.service, ...spec }),
       ]),
     ) as Record<F, ServiceFunction>;
+    // Errors and throttles of the service's functions, one alarm each (docs/operations.md).
+    if (config.alarms) serviceLambdaAlarms(this, config, manifest, props.alarmAction);
 
     this.api = apigw.RestApi.fromRestApiAttributes(this, 'Api', {
       restApiId: platform.restApiId,

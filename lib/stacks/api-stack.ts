@@ -1,6 +1,7 @@
 /**
  * The REST API's one deployment and its stage, made after every service stack has added its
- * routes: access and execution logs, tracing, throttling, the WAF, the 5xx alarm and the URL.
+ * routes: access and execution logs, tracing, throttling, the WAF, the 5xx and p99 latency alarms
+ * and the URL.
  */
 import { createHash } from 'node:crypto';
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
@@ -17,6 +18,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config/stage-config.ts';
 import { acknowledge } from '../nag.ts';
+import { apiLatencyAlarm } from '../observability/alarms.ts';
 
 export interface ApiStackProps extends StackProps {
   config: StageConfig;
@@ -101,6 +103,7 @@ export class ApiStack extends Stack {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
       if (props.alarmAction) api5xxAlarm.addAlarmAction(props.alarmAction);
+      apiLatencyAlarm(this, config, props.restApiName, props.alarmAction);
     }
 
     new CfnOutput(this, 'ApiUrl', { value: this.url, description: 'Base URL of the REST API stage' });

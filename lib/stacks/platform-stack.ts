@@ -23,6 +23,7 @@ import type { LocalIssuer } from '../config/local-issuer.ts';
 import type { StageConfig } from '../config/stage-config.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import { acknowledge } from '../nag.ts';
+import { serviceLambdaAlarms } from '../observability/alarms.ts';
 import {
   defineService,
   methodsByPath,
@@ -235,7 +236,10 @@ export class PlatformStack extends Stack {
       methodsByPath: methods,
     };
 
-    if (config.alarms) this.jwksAlarm(config, props.alarmAction);
+    if (config.alarms) {
+      this.jwksAlarm(config, props.alarmAction);
+      serviceLambdaAlarms(this, config, auth, props.alarmAction);
+    }
   }
 
   private invocationUri(fn: ServiceFunction): string {

@@ -2,7 +2,8 @@
  * Checkout: the saga as a Standard state machine, its ASL loaded from `state-machines/` with the
  * step functions, the bus and the DLQ substituted in. Its role may invoke exactly the saga's
  * functions, put events on the one bus and send to the one DLQ. Alarms: executions failed or
- * timed out (a compensation gave up, or a bug), and the DLQ not empty.
+ * timed out (a compensation gave up, or a bug), the DLQ not empty, orders flagged for attention
+ * (CompensationsFailed) and orders failed for an internal reason.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -23,6 +24,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { PROJECT_ROOT } from '../../constructs/service-function.ts';
 import { acknowledge } from '../../nag.ts';
+import { sagaBusinessAlarms } from '../../observability/alarms.ts';
 import { defineService } from '../manifest.ts';
 import { checkoutMachineName } from '../orders/orders-stack.ts';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.ts';
@@ -129,6 +131,8 @@ export class CheckoutStack extends ServiceStack<never> {
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
       if (props.alarmAction) for (const alarm of [failed, dlq]) alarm.addAlarmAction(props.alarmAction);
+      // From the steps' business metrics: orders flagged for attention, orders failed internally.
+      sagaBusinessAlarms(this, config, props.alarmAction);
     }
   }
 }

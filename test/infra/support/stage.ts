@@ -128,7 +128,13 @@ function build(stage: Stage, dir: string, issuerKeyFile: string): void {
     constructPaths: v.violatingResources.map((r) => r.constructPath ?? r.resourceLogicalId ?? '?'),
   }));
   app.synth();
-  const stacks = [store.stateful, store.platform, ...store.services, store.api];
+  const stacks = [
+    store.stateful,
+    store.platform,
+    ...store.services,
+    store.api,
+    ...(store.dashboard ? [store.dashboard] : []),
+  ];
   const done: Done = { stackNames: stacks.map((st) => st.stackName), nag };
   writeFileSync(join(staging, 'infra-test-done.json'), JSON.stringify(done));
   renameSync(staging, dir);
