@@ -120,6 +120,7 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
       401: unauthorized,
       403: forbidden,
       409: docProblem('A SKU belongs to another product, or a concurrent write.'),
+      422: docProblem('Two variants share a SKU.'),
     },
   });
   registry.registerPath({
@@ -139,7 +140,7 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
       403: forbidden,
       404: notFound,
       409: withRequestId(problem('A SKU belongs to another product, or a concurrent write.')),
-      422: withRequestId(problem('Too many SKU changes in one write.')),
+      422: withRequestId(problem('Too many SKU changes in one write, or two variants share a SKU.')),
     },
   });
   registry.registerPath({

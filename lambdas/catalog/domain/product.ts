@@ -4,7 +4,8 @@
  */
 import * as z from 'zod';
 import { cursorParam, limitParam } from '#shared/cursor.ts';
-import { boundedString } from '#shared/text.ts';
+import { UnprocessableError } from '#shared/errors.ts';
+import { boundedString, freeText } from '#shared/text.ts';
 
 /**
  * One product write is one DynamoDB transaction: the product plus one claim per SKU, and DynamoDB
@@ -112,6 +113,13 @@ function freeFormMap(key: z.ZodType<string>, value: z.ZodType<string>, maxEntrie
 }
 
 const AttributesSchema = freeFormMap(AttributeKeySchema, z.string().max(500), MAX_ATTRIBUTES).meta({
+  maxProperties: MAX_ATTRIBUTES,
+  // OpenAPI 3.0 has no `propertyNames`: the key rule, as JSON Schema would state it, in an extension.
+  'x-propertyNames': {
+    maxLength: MAX_ATTRIBUTE_KEY_LENGTH,
+    pattern: ATTRIBUTE_KEY_PATTERN.source,
+    not: { enum: [...RESERVED_ATTRIBUTE_KEYS] },
+  },
   description:
     `Free-form string attributes, e.g. { "color": "black" }: at most ${MAX_ATTRIBUTES}, values up to ` +
     `500 characters. Keys: ${ATTRIBUTE_KEY_RULE} A key outside the rule is a 400 whose field ` +
@@ -127,9 +135,9 @@ export const VariantSchema = z
   .meta({ id: 'Variant' });
 
 const productFields = {
-  name: z.string().trim().min(1).max(200),
+  name: freeText(200, 'Name'),
   description: z.string().max(5000).default(''),
-  brand: z.string().trim().min(1).max(100),
+  brand: freeText(100, 'Brand'),
   category: z.string().max(64).regex(CATEGORY_PATTERN, 'Category: a lowercase slug such as "outdoor-gear".'),
   images: z
     .array(z.url({ protocol: /^https?$/, error: 'Image: an http(s) URL.' }))
@@ -140,22 +148,7 @@ const productFields = {
 };
 
 /** The body of POST /admin/products and PUT /admin/products/{productId}. Unknown fields are errors. */
-export const ProductWriteSchema = z
-  .strictObject(productFields)
-  .superRefine((product, ctx) => {
-    const seen = new Set<string>();
-    product.variants.forEach((variant, i) => {
-      if (seen.has(variant.sku)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['variants', i, 'sku'],
-          message: `Duplicate SKU ${variant.sku}.`,
-        });
-      }
-      seen.add(variant.sku);
-    });
-  })
-  .meta({ id: 'ProductWrite' });
+export const ProductWriteSchema = z.strictObject(productFields).meta({ id: 'ProductWrite' });
 
 export const RatingSchema = z
   .object({ average: z.number().min(0).max(5), count: z.int().min(0) })
@@ -205,5 +198,18 @@ export const ProductPageSchema = z
 export type Money = z.output<typeof MoneySchema>;
 export type Variant = z.output<typeof VariantSchema>;
 export type ProductInput = z.output<typeof ProductWriteSchema>;
+
+/**
+ * Two variants with one SKU: each field is well-formed (JSON Schema cannot say "unique by sku"),
+ * so the product is refused as unprocessable (422), not as malformed.
+ */
+export function checkDistinctSkus(product: ProductInput): void {
+  const seen = new Set<string>();
+  for (const variant of product.variants) {
+    if (seen.has(variant.sku))
+      throw new UnprocessableError(`Duplicate SKU ${variant.sku}: each variant has its own.`);
+    seen.add(variant.sku);
+  }
+}
 export type Product = z.output<typeof ProductSchema>;
 export type ListProductsQuery = z.output<typeof ListProductsQuerySchema>;

@@ -3,7 +3,7 @@ import { requireAdmin } from '#shared/auth.ts';
 import { httpHandler, jsonBody } from '#shared/http.ts';
 import { validate } from '#shared/validation.ts';
 import { deps } from '../adapters/wiring.ts';
-import { ProductWriteSchema } from '../domain/product.ts';
+import { checkDistinctSkus, ProductWriteSchema } from '../domain/product.ts';
 import { replaceProduct } from '../domain/use-cases.ts';
 import { productIdOf } from './product-id.ts';
 
@@ -11,5 +11,6 @@ export const handler = httpHandler(async (event) => {
   requireAdmin(event);
   const productId = productIdOf(event);
   const input = validate(ProductWriteSchema, jsonBody(event), 'product');
+  checkDistinctSkus(input);
   return { status: 200, body: await replaceProduct(deps, productId, input) };
 });

@@ -24,6 +24,17 @@ export const ShipmentPathSchema = z.object({ shipmentId: ShipmentIdSchema });
 /** `{warehouseId}`: the form PUT accepts (a 400 otherwise); an unknown one is a 404 where it must exist. */
 export const WarehousePathSchema = z.object({ warehouseId: WarehouseIdSchema });
 
+/**
+ * Degrees, kept to 7 decimals (about 1 cm): a subnormal such as 5e-324 is a valid JSON number that
+ * DynamoDB cannot store (its smallest magnitude is 1e-130), and no route needs more precision.
+ */
+const coordinate = (bound: number) =>
+  z
+    .number()
+    .min(-bound)
+    .max(bound)
+    .transform((degrees) => Math.round(degrees * 1e7) / 1e7 || 0);
+
 export const SkuSchema = z.string().regex(SKU_PATTERN, 'SKU: 1-64 of A-Z, 0-9, "-" and "_".');
 
 export const TrackingNumberSchema = z
@@ -51,8 +62,8 @@ export const WarehouseWriteSchema = z
       .regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2, upper case.')
       .meta({ description: 'ISO 3166-1 alpha-2 country code.' }),
     region: freeText(64, 'region').meta({ description: 'State or region code, e.g. `NJ`.' }),
-    lat: z.number().min(-90).max(90),
-    lon: z.number().min(-180).max(180),
+    lat: coordinate(90),
+    lon: coordinate(180),
   })
   .meta({ id: 'WarehouseWrite', description: 'A warehouse, created or replaced whole.' });
 

@@ -13,6 +13,7 @@ import {
   wrongQueryCursor,
 } from '#shared/cursor.ts';
 import { UnprocessableError } from '#shared/errors.ts';
+import { boundedString } from '#shared/text.ts';
 import { ITEM_SOURCE_FIELDS, type SearchDocument, type SearchItem, toSearchItem } from './search-document.ts';
 
 export const SORTS = ['relevance', 'price_asc', 'price_desc', 'rating', 'newest'] as const;
@@ -24,37 +25,31 @@ export const MAX_FILTER_VALUES = 20;
 export const MAX_FILTER_VALUE_LENGTH = 100;
 
 /**
- * A list filter: the parameter repeated (`brand=a&brand=b`, what the document states), or one
- * comma-separated value, which is the same list (repeated parameters arrive joined by commas).
- * Values are trimmed; empty ones are ignored. A value cannot hold a comma.
+ * A list filter: the parameter repeated (`brand=a&brand=b`), one value each, matched exactly but
+ * for case. Values arrive as the gateway's list of the parameter's values, so a value may hold a
+ * comma ("Smith, Jones & Co"); an empty one is malformed.
  */
 const listParam = (what: string) =>
   z
     .preprocess(
-      (value) =>
-        typeof value === 'string'
-          ? value
-              .split(',')
-              .map((part) => part.trim())
-              .filter(Boolean)
-          : value,
+      (value) => (typeof value === 'string' ? [value] : value),
       z
         .array(
-          z
-            .string()
-            .max(
-              MAX_FILTER_VALUE_LENGTH,
-              `${what}: a value of at most ${MAX_FILTER_VALUE_LENGTH} characters.`,
-            )
-            .regex(/^[^,]*$/),
+          boundedString(
+            MAX_FILTER_VALUE_LENGTH,
+            `${what}: values of 1 to ${MAX_FILTER_VALUE_LENGTH} characters.`,
+          ),
         )
         .max(MAX_FILTER_VALUES, `${what}: at most ${MAX_FILTER_VALUES} values.`),
     )
     .meta({
       description:
-        `${what}: the parameter repeated, one value each (or one comma-separated value), at most ` +
-        `${MAX_FILTER_VALUES} values; matches any of them, case-insensitively.`,
+        `${what}: the parameter repeated, one value each, at most ${MAX_FILTER_VALUES} values; ` +
+        'matches any of them, case-insensitively.',
     });
+
+/** The list filters, read from every occurrence of their parameter rather than a joined string. */
+export const LIST_FILTERS = ['category', 'brand'] as const;
 
 /** The largest amount a price filter takes, in minor units (12 digits). */
 export const MAX_PRICE_FILTER = 999_999_999_999;
@@ -73,6 +68,9 @@ const minorUnits = (what: string) => {
   });
 };
 
+/** A number as JSON spells it (what a client's `String(n)` sends, `1e-7` included). */
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
 const RATING_MESSAGE = 'minRating: a number from 0 to 5.';
 
 export const SearchQuerySchema = z.object({
@@ -83,7 +81,7 @@ export const SearchQuerySchema = z.object({
   maxPrice: minorUnits('maxPrice').optional(),
   minRating: z
     .preprocess(
-      (value) => (typeof value === 'string' && /^\d+(?:\.\d+)?$/.test(value) ? Number(value) : value),
+      (value) => (typeof value === 'string' && JSON_NUMBER.test(value) ? Number(value) : value),
       z.number({ error: RATING_MESSAGE }).min(0, RATING_MESSAGE).max(5, RATING_MESSAGE),
     )
     .optional()

@@ -6,12 +6,18 @@ import {
   buildSearchBody,
   checkSearchQuery,
   emptySearchResult,
+  LIST_FILTERS,
   SearchQuerySchema,
   toSearchResult,
 } from '../domain/query.ts';
 
 export const handler = httpHandler(async (event) => {
-  const query = validate(SearchQuerySchema, queryParams(event), 'query');
+  const params: Record<string, unknown> = queryParams(event);
+  for (const name of LIST_FILTERS) {
+    const values = event.multiValueQueryStringParameters?.[name];
+    if (values) params[name] = values;
+  }
+  const query = validate(SearchQuerySchema, params, 'query');
   checkSearchQuery(query);
   const body = buildSearchBody(query);
   const response = await (await productIndex()).search(body);

@@ -5,6 +5,7 @@ import { newProductId } from '#catalog/domain/ids.ts';
 import {
   ATTRIBUTE_KEY_PATTERN,
   AttributeKeySchema,
+  checkDistinctSkus,
   ListProductsQuerySchema,
   MAX_AMOUNT,
   MAX_ATTRIBUTES,
@@ -13,7 +14,7 @@ import {
   ProductWriteSchema,
   RESERVED_ATTRIBUTE_KEYS,
 } from '#catalog/domain/product.ts';
-import { ValidationError } from '#shared/errors.ts';
+import { UnprocessableError, ValidationError } from '#shared/errors.ts';
 import { validate } from '#shared/validation.ts';
 import { productIdOf } from '../../../lambdas/catalog/handlers/product-id.ts';
 import { generateCatalog } from '../../../local/seed/catalog-generator.ts';
@@ -86,11 +87,14 @@ describe('product write schema', () => {
     expect(pathsOf(input)).toContain(path);
   });
 
-  it('rejects a SKU used twice in one body', () => {
+  it('refuses a SKU used twice in one body as unprocessable (each field is well-formed)', () => {
     const variant = valid().variants[0];
-    expect(pathsOf({ ...valid(), variants: [variant, { ...variant, attributes: { size: 'L' } }] })).toEqual([
-      'variants.1.sku',
-    ]);
+    const twice = ProductWriteSchema.parse({
+      ...valid(),
+      variants: [variant, { ...variant, attributes: { size: 'L' } }],
+    });
+    expect(() => checkDistinctSkus(twice)).toThrow(UnprocessableError);
+    expect(() => checkDistinctSkus(ProductWriteSchema.parse(valid()))).not.toThrow();
   });
 
   it('caps variants so one transaction holds the product and every SKU claim', () => {

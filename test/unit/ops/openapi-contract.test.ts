@@ -263,7 +263,7 @@ describe('parameters carry the rules their handlers enforce', () => {
 
 describe('every status a route answers is listed', () => {
   const expected: Record<string, string[]> = {
-    'POST /admin/products': ['201', '400', '401', '403', '409', '413', '415', '429'],
+    'POST /admin/products': ['201', '400', '401', '403', '409', '413', '415', '422', '429'],
     'PUT /admin/products/{productId}': ['200', '400', '401', '403', '404', '409', '413', '415', '422', '429'],
     'DELETE /admin/products/{productId}': ['204', '400', '401', '403', '404', '409', '413', '429'],
     'GET /products/{productId}': ['200', '400', '404', '413', '429'],

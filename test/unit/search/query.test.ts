@@ -17,7 +17,7 @@ import {
 } from '#search/domain/query.ts';
 import { UnprocessableError, ValidationError } from '#shared/errors.ts';
 
-const parse = (params: Record<string, string>) => SearchQuerySchema.parse(params);
+const parse = (params: Record<string, string | string[]>) => SearchQuerySchema.parse(params);
 
 interface Bool {
   bool: { must: unknown[]; filter: unknown[] };
@@ -37,16 +37,25 @@ describe('search parameters', () => {
     { minPrice: '1000000000000' },
     { cursor: '%%%' },
     { cursor: '' },
-    { brand: Array.from({ length: 21 }, (_, i) => `b${i}`).join(',') },
+    { brand: Array.from({ length: 21 }, (_, i) => `b${i}`) },
     { category: 'x'.repeat(101) },
+    { category: '' },
+    { brand: ['a', ''] },
+    { minRating: '0x1' },
+    { minRating: '1e1' },
   ])('rejects %o', (params) => {
     expect(SearchQuerySchema.safeParse(params).success).toBe(false);
   });
 
   it('takes what the document allows: 20 values of 100 characters, ratings with any decimals, 0..100', () => {
     const twenty = Array.from({ length: 20 }, (_, i) => `${i}`.padEnd(100, 'x'));
-    expect(parse({ brand: twenty.join(',') }).brand).toEqual(twenty);
-    expect(parse({ category: ' a ,, b ,' }).category).toEqual(['a', 'b']);
+    expect(parse({ brand: twenty }).brand).toEqual(twenty);
+    // One value each: a comma is part of the value (a brand such as "Smith, Jones & Co").
+    expect(parse({ brand: 'Smith, Jones & Co' }).brand).toEqual(['Smith, Jones & Co']);
+    expect(parse({ category: ['a', 'b'] }).category).toEqual(['a', 'b']);
+    // Any JSON spelling of a number, as a client's String(n) writes it.
+    expect(parse({ minRating: '5e-324' }).minRating).toBe(5e-324);
+    expect(parse({ minRating: '2.5E0' }).minRating).toBe(2.5);
     expect(parse({ minRating: '4.125' }).minRating).toBe(4.125);
     expect(parse({ minRating: '5' }).minRating).toBe(5);
     expect(parse({ minPrice: '0', maxPrice: '999999999999' })).toMatchObject({
@@ -71,7 +80,7 @@ describe('search parameters', () => {
 
   it('parses lists, money and defaults', () => {
     expect(
-      parse({ q: ' lamp ', brand: 'Alpha, Beta', minPrice: '3000', maxPrice: '10000', minRating: '3.5' }),
+      parse({ q: ' lamp ', brand: ['Alpha', 'Beta'], minPrice: '3000', maxPrice: '10000', minRating: '3.5' }),
     ).toEqual({
       q: 'lamp',
       brand: ['Alpha', 'Beta'],
@@ -203,8 +212,13 @@ describe('cursor', () => {
   });
 
   it('treats relevance without text as newest, and ignores limit and filter order', () => {
-    const cursor = encodeSearchCursor(parse({ sort: 'newest', category: 'a,B' }), validAfter.newest ?? []);
-    expect(decodeSearchCursor(cursor, parse({ category: 'b,A,a', limit: '5' }))).toEqual(validAfter.newest);
+    const cursor = encodeSearchCursor(
+      parse({ sort: 'newest', category: ['a', 'B'] }),
+      validAfter.newest ?? [],
+    );
+    expect(decodeSearchCursor(cursor, parse({ category: ['b', 'A', 'a'], limit: '5' }))).toEqual(
+      validAfter.newest,
+    );
   });
 
   it.each(SORT_KEYS)('refuses wrongly typed values in each position of a %s cursor', (sort) => {
