@@ -4,10 +4,13 @@
  * detail type) and handled on its own; Powertools batch reports the ones that failed, so SQS
  * retries only those and, past the queue's maxReceiveCount, moves a poison message to its DLQ
  * while the rest of the batch is done. Handlers must be idempotent: SQS and EventBridge deliver at
- * least once.
+ * least once. The records of a batch run side by side; each one's log lines carry its event id
+ * and order.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { invocation, noKeys } from '#shared/invocation.ts';
+import { fieldOf, withLogKeys } from '#shared/log-context.ts';
 import { type BusEvent, EVENTS, type EventDetail, type EventName } from './catalog.ts';
 
 export type EventHandlers = {
@@ -54,8 +57,16 @@ export function eventConsumer(handlers: EventHandlers) {
   const record = async (r: SQSRecord) => {
     const event = parseBusEvent(r.body, accepted);
     const handle = handlers[event['detail-type']] as (d: unknown, e: BusEvent) => Promise<void>;
-    await handle(event.detail, event);
+    const keys = {
+      eventId: event.id,
+      eventType: event['detail-type'],
+      orderId: fieldOf(event.detail, 'orderId'),
+    };
+    await withLogKeys(keys, () => handle(event.detail, event));
   };
-  return (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
-    processPartialResponse(event, record, processor, { context });
+  return invocation(
+    noKeys,
+    (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+      processPartialResponse(event, record, processor, { context }),
+  );
 }

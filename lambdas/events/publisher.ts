@@ -6,6 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as EventBridgeModule from '@aws-sdk/client-eventbridge';
+import { captureClient } from '#shared/tracer.ts';
 import { EVENTS, type EventDetail, type EventName } from './catalog.ts';
 
 const require = createRequire(import.meta.url);
@@ -23,7 +24,7 @@ export function busPublisher(busName = process.env.EVENT_BUS_NAME): Publisher {
       const event = EVENTS[name];
       const checked = event.schema.parse(detail);
       sdk ??= require('@aws-sdk/client-eventbridge') as typeof EventBridgeModule;
-      client ??= new sdk.EventBridgeClient({});
+      client ??= captureClient(new sdk.EventBridgeClient({}));
       const out = await client.send(
         new sdk.PutEventsCommand({
           Entries: [

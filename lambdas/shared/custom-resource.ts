@@ -4,11 +4,17 @@
  * for an hour).
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { invocation } from './invocation.ts';
+
+/** Its lines carry CloudFormation's request id, which the stack's events show. */
+const requestKeys = (event: CloudFormationCustomResourceEvent) => ({
+  cloudFormationRequestId: event.RequestId,
+});
 
 export function customResource(
   work: (event: CloudFormationCustomResourceEvent) => Promise<{ physicalResourceId: string }>,
 ): (event: CloudFormationCustomResourceEvent) => Promise<void> {
-  return async (event) => {
+  return invocation(requestKeys, async (event: CloudFormationCustomResourceEvent) => {
     let status: 'SUCCESS' | 'FAILED' = 'SUCCESS';
     let reason: string | undefined;
     let physicalResourceId =
@@ -33,5 +39,5 @@ export function customResource(
     // The pre-signed S3 URL rejects a content type it was not signed with.
     const res = await fetch(event.ResponseURL, { method: 'PUT', body, headers: { 'content-type': '' } });
     if (!res.ok) throw new Error(`CloudFormation response rejected: ${res.status}`);
-  };
+  });
 }

@@ -8,7 +8,9 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { corsHeaders, corsPolicy } from './cors.ts';
 import { UnsupportedMediaTypeError, ValidationError } from './errors.ts';
+import { withLogKeys } from './log-context.ts';
 import { toProblem } from './problem.ts';
+import { tracingMiddleware } from './tracer.ts';
 import { LONE_SURROGATE } from './unicode.ts';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -134,7 +136,8 @@ function problemResponses(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxy
     onError: async (request) => {
       const requestId = requestIdOf(request.event);
       const { problem, internal } = toProblem(request.error);
-      if (internal) await logUnexpected(requestId, request.error);
+      if (internal)
+        await withLogKeys(logKeysOf(request.event), () => logUnexpected(requestId, request.error));
       request.response = result(
         request.event,
         { status: problem.status, body: problem },
@@ -147,12 +150,24 @@ function problemResponses(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxy
 
 export type HttpFunction = (event: APIGatewayProxyEvent, context: Context) => Promise<Reply>;
 
-/** Wraps a handler function in the shared middy stack. */
+/** What every log line of a request carries: its request id, and the order a route names. */
+function logKeysOf(event: APIGatewayProxyEvent) {
+  return { requestId: requestIdOf(event), orderId: event.pathParameters?.orderId };
+}
+
+// A problem answered with a 4xx is the caller's, not a fault of the function.
+const tracing = tracingMiddleware<APIGatewayProxyEvent, APIGatewayProxyResult>({
+  isFault: (error) => toProblem(error).internal,
+});
+
+/** Wraps a handler function in the shared middy stack (traced where tracing is on). */
 export function httpHandler(fn: HttpFunction) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-    .use(problemResponses())
-    .handler(async (event, context) => {
+  const stack = middy<APIGatewayProxyEvent, APIGatewayProxyResult>();
+  if (tracing) stack.use(tracing);
+  return stack.use(problemResponses()).handler((event, context) =>
+    withLogKeys(logKeysOf(event), async () => {
       const reply = await fn(event, context);
       return result(event, reply, requestIdOf(event));
-    });
+    }),
+  );
 }

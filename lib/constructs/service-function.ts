@@ -11,6 +11,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../lambdas/shared/business-metrics.ts';
 import type { StageConfig } from '../config/stage-config.ts';
 import { acknowledge } from '../nag.ts';
 
@@ -19,6 +20,19 @@ export const PROJECT_ROOT = resolve(import.meta.dirname, '../..');
 /** Bundled CommonJS dependencies call `require`, which ESM output lacks: give them one. */
 export const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+const shim = (file: string) => resolve(PROJECT_ROOT, 'lambdas/shared/bundle-shims', file);
+
+/**
+ * Powertools Tracer imports `node:http` and `node:https` as ES modules, and Node's ES facade of
+ * `http` loads all of undici at once (about 30 ms of cold start): bundles take them through
+ * `require`. The X-Ray SDK needs semver only for the AWS SDK v2, which no function uses (28 KB).
+ */
+export const BUNDLE_ALIASES = {
+  '--alias:node:http': shim('node-http.cjs'),
+  '--alias:node:https': shim('node-https.cjs'),
+  '--alias:semver': shim('semver-unused.cjs'),
+};
 
 export type TableAccess = 'read' | 'read-write' | { actions: string[] };
 
@@ -90,6 +104,11 @@ export class ServiceFunction extends Construct {
         STAGE: config.stage,
         POWERTOOLS_SERVICE_NAME: props.service,
         POWERTOOLS_LOG_LEVEL: config.logLevel,
+        // The business metrics' namespace (lambdas/shared/business-metrics.ts), read by Powertools Metrics.
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        // No X-Ray daemon in the local cloud, and no trace to join without active tracing: the
+        // tracer is not even loaded then.
+        ...(config.stage === 'local' || props.tracing === false ? { POWERTOOLS_TRACE_ENABLED: 'false' } : {}),
         // Read by the shared HTTP layer (lambdas/shared/http.ts) for the CORS headers of every answer.
         CORS_ALLOW_ORIGINS: config.api.corsOrigins === '*' ? '*' : config.api.corsOrigins.join(','),
         ...props.environment,
@@ -108,6 +127,7 @@ export class ServiceFunction extends Construct {
         // No Docker here or in CI: the project's own esbuild bundles.
         forceDockerBundling: false,
         banner: ESM_REQUIRE_BANNER,
+        esbuildArgs: BUNDLE_ALIASES,
       },
     });
 

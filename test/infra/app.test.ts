@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '../../lambdas/ops/openapi.ts';
+import { METRICS_NAMESPACE } from '../../lambdas/shared/business-metrics.ts';
 import { functionsOf, routesOf } from '../../lib/services/registry.ts';
 import { apiRoutes, resourcesOf, type SynthesizedStage, synthesizeStage } from './support/stage.ts';
 
@@ -74,9 +75,13 @@ describe.each(['local', 'staging', 'prod'] as const)('the app, stage %s', (stage
         STAGE: stage,
         POWERTOOLS_SERVICE_NAME: id === 'SearchRoleMapping' ? 'search' : functionsOf(stage).get(id),
         POWERTOOLS_LOG_LEVEL: stage === 'local' ? 'DEBUG' : 'INFO',
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       });
       // The role-mapping custom resource runs as the FGAC master role, which it must not alter.
       if (id !== 'SearchRoleMapping') expect(fn.TracingConfig, id).toEqual({ Mode: 'Active' });
+      // The tracer loads only where there is a trace to join: no X-Ray daemon in the local cloud.
+      const untraced = stage === 'local' || id === 'SearchRoleMapping';
+      expect(env.POWERTOOLS_TRACE_ENABLED, id).toBe(untraced ? 'false' : undefined);
     }
   });
 

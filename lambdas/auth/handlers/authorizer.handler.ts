@@ -6,12 +6,13 @@
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { callerContext } from '#shared/auth.ts';
 import { logger } from '#shared/logger.ts';
+import { traced } from '#shared/tracer.ts';
 import { apiWildcardArn, bearerToken, InvalidTokenError } from '../token-verifier.ts';
 import { verifierFromEnv } from '../verifier-from-env.ts';
 
 const verify = verifierFromEnv();
 
-export const handler = async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+const authorize = async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   const token = bearerToken(event.authorizationToken);
   if (!token) throw new Error('Unauthorized');
   let identity: Awaited<ReturnType<typeof verify>>;
@@ -35,3 +36,5 @@ export const handler = async (event: APIGatewayTokenAuthorizerEvent): Promise<AP
     context: callerContext(identity),
   };
 };
+
+export const handler = traced(authorize);

@@ -9,6 +9,7 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { callerContext } from '#shared/auth.ts';
 import { logger } from '#shared/logger.ts';
+import { traced } from '#shared/tracer.ts';
 import { bearerToken, InvalidTokenError } from '../token-verifier.ts';
 import { verifierFromEnv } from '../verifier-from-env.ts';
 
@@ -38,9 +39,7 @@ function allow(
   };
 }
 
-export const handler = async (
-  event: APIGatewayRequestAuthorizerEvent,
-): Promise<APIGatewayAuthorizerResult> => {
+const authorize = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   const header = authorizationHeader(event);
   if (header === undefined || header.trim() === '') return allow(event, ANONYMOUS, {});
   const token = bearerToken(header);
@@ -56,3 +55,5 @@ export const handler = async (
     throw error;
   }
 };
+
+export const handler = traced(authorize);

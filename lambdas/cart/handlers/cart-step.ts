@@ -4,6 +4,7 @@
  * `InvalidStepInput` (permanent), `CartBusy` (retry). Anything else is rethrown as it is.
  */
 import type * as z from 'zod';
+import { sagaStepHandler } from '#shared/invocation.ts';
 import { issuesToFieldErrors } from '#shared/validation.ts';
 import { CartBusyError, CartBusyStepError, InvalidStepInputError } from '../domain/errors.ts';
 
@@ -12,7 +13,7 @@ export function cartStep<S extends z.ZodType, R>(
   schema: S,
   run: (input: z.output<S>) => Promise<R>,
 ): (event: unknown) => Promise<R> {
-  return async (event) => {
+  return sagaStepHandler(step, async (event: unknown) => {
     const parsed = schema.safeParse(event);
     if (!parsed.success) throw new InvalidStepInputError(step, issuesToFieldErrors(parsed.error.issues));
     try {
@@ -21,5 +22,5 @@ export function cartStep<S extends z.ZodType, R>(
       if (error instanceof CartBusyError) throw new CartBusyStepError(error.message, { cause: error });
       throw error;
     }
-  };
+  });
 }

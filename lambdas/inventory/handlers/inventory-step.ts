@@ -8,6 +8,7 @@
 import type * as z from 'zod';
 import type { FieldError } from '#shared/errors.ts';
 import { ValidationError } from '#shared/errors.ts';
+import { sagaStepHandler } from '#shared/invocation.ts';
 import { issuesToFieldErrors } from '#shared/validation.ts';
 import {
   InventoryBusyError,
@@ -70,7 +71,7 @@ export interface InventoryStepOptions<S extends z.ZodType, R> {
 }
 
 export function inventoryStep<S extends z.ZodType, R>({ step, schema, run }: InventoryStepOptions<S, R>) {
-  return async (event: unknown): Promise<R> => {
+  return sagaStepHandler(step, async (event: unknown): Promise<R> => {
     const parsed = schema.safeParse(event);
     if (!parsed.success) throw invalidInput(step, issuesToFieldErrors(parsed.error.issues));
     try {
@@ -78,5 +79,5 @@ export function inventoryStep<S extends z.ZodType, R>({ step, schema, run }: Inv
     } catch (error) {
       throw stepErrorOf(step, error);
     }
-  };
+  });
 }

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { loadEnv } from '#shared/config.ts';
+import type { BusinessMetrics } from '#shared/metrics-port.ts';
 import { HoldSecondsSchema, OrderStepInputSchema, ReserveStepInputSchema } from '../domain/requests.ts';
 import type { Reservation } from '../domain/stock.ts';
 import { commit, type InventoryDeps, release, reserve } from '../domain/use-cases.ts';
@@ -56,11 +57,18 @@ export function commitReservationStep(deps: InventoryDeps) {
   });
 }
 
-/** `{ orderId }` -> `{ orderId, outcome: 'released' | 'already-released' | 'nothing-held' }`: a compensation. */
-export function releaseInventoryStep(deps: InventoryDeps) {
+/**
+ * `{ orderId }` -> `{ orderId, outcome: 'released' | 'already-released' | 'nothing-held' }`: a
+ * compensation, counted (CompensationsRun) when this run released the hold.
+ */
+export function releaseInventoryStep(deps: InventoryDeps, metrics?: BusinessMetrics) {
   return inventoryStep({
     step: 'ReleaseInventory',
     schema: OrderStepInputSchema,
-    run: ({ orderId }) => release(deps, orderId),
+    run: async ({ orderId }) => {
+      const released = await release(deps, orderId);
+      if (released.outcome === 'released') metrics?.record('CompensationsRun', 1, 'ReleaseInventory');
+      return released;
+    },
   });
 }

@@ -9,6 +9,7 @@
  * `import type * as SesModule from '@aws-sdk/client-sesv2'`.
  */
 import { createRequire } from 'node:module';
+import { captureClient } from '#shared/tracer.ts';
 import type { OutgoingMessage, Sender } from '../domain/ports.ts';
 
 interface SendEmailInput {
@@ -49,7 +50,7 @@ export class SesEmailSender implements Sender {
   async send(message: OutgoingMessage): Promise<void> {
     if (message.channel !== 'email') throw new Error(`SES sends email, not ${message.channel}`);
     sdk ??= require('@aws-sdk/client-sesv2') as SesModule;
-    client ??= new sdk.SESv2Client({});
+    client ??= captureClient(new sdk.SESv2Client({}));
     await client.send(new sdk.SendEmailCommand(sendEmailInput(this.from, message)));
   }
 }

@@ -7,6 +7,7 @@
  * installed these become `import type * as SnsModule from '@aws-sdk/client-sns'`.
  */
 import { createRequire } from 'node:module';
+import { captureClient } from '#shared/tracer.ts';
 import type { OutgoingMessage, Sender } from '../domain/ports.ts';
 
 interface PublishInput {
@@ -35,7 +36,7 @@ export class SnsSmsSender implements Sender {
   async send(message: OutgoingMessage): Promise<void> {
     if (message.channel !== 'sms') throw new Error(`SNS sends SMS here, not ${message.channel}`);
     sdk ??= require('@aws-sdk/client-sns') as SnsModule;
-    client ??= new sdk.SNSClient({});
+    client ??= captureClient(new sdk.SNSClient({}));
     await client.send(new sdk.PublishCommand(publishInput(message)));
   }
 }

@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as SfnModule from '@aws-sdk/client-sfn';
+import { captureClient } from '#shared/tracer.ts';
 import type { Workflow } from '../domain/ports.ts';
 
 const require = createRequire(import.meta.url);
@@ -16,7 +17,7 @@ export class SfnWorkflow implements Workflow {
   constructor(private readonly stateMachineArn: string) {}
 
   async start(orderId: string): Promise<boolean> {
-    client ??= new sdk.SFNClient({});
+    client ??= captureClient(new sdk.SFNClient({}));
     try {
       await client.send(
         new sdk.StartExecutionCommand({

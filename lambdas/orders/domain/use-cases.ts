@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { canUse, isExpired, mayAddress } from '#cart/domain/cart.ts';
 import { ADMIN_GROUP, type Caller } from '#shared/auth.ts';
+import type { BusinessMetrics } from '#shared/metrics-port.ts';
 import {
   CheckoutCartNotFoundError,
   EmptyCartError,
@@ -40,6 +41,8 @@ export interface OrdersDeps {
   catalog: Catalog;
   workflow: Workflow;
   now?: () => Date;
+  /** The saga steps' business figures (OrdersPlaced, OrdersFailed, CompensationsFailed). */
+  metrics?: BusinessMetrics;
 }
 
 const clock = (deps: Pick<OrdersDeps, 'now'>) => (deps.now ?? (() => new Date()))();
@@ -216,11 +219,13 @@ export async function validateOrder(deps: Pick<OrdersDeps, 'orders'>, orderId: s
 
 /** After the pivot (ConfirmOrder): CONFIRMED with the captured total. Repeats are harmless. */
 export async function confirmOrder(
-  deps: Pick<OrdersDeps, 'orders' | 'now'>,
+  deps: Pick<OrdersDeps, 'orders' | 'now' | 'metrics'>,
   orderId: string,
 ): Promise<{ orderId: string; status: 'CONFIRMED'; confirmedAt: string }> {
   const now = clock(deps);
   if (await deps.orders.confirm(orderId, 'CAPTURED', now)) {
+    // Counted where the order moved, so a retry that finds it CONFIRMED counts nothing.
+    deps.metrics?.record('OrdersPlaced');
     return { orderId, status: 'CONFIRMED', confirmedAt: now.toISOString() };
   }
   const order = await deps.orders.get(orderId);
@@ -254,7 +259,7 @@ export function paymentAfterCompensation(input: MarkFailed): PaymentStatus {
 
 /** The compensations' last step (MarkFailed): FAILED with the reason. Repeats are harmless. */
 export async function markFailed(
-  deps: Pick<OrdersDeps, 'orders' | 'now'>,
+  deps: Pick<OrdersDeps, 'orders' | 'now' | 'metrics'>,
   input: MarkFailed,
 ): Promise<{ orderId: string; status: 'FAILED'; reason: string }> {
   const reason = failureReasonOf(input.error);
@@ -263,7 +268,9 @@ export async function markFailed(
     message: failureMessageOf(reason, input.error),
     payment: paymentAfterCompensation(input),
   };
-  if (!(await deps.orders.fail(input.orderId, failure, clock(deps)))) {
+  if (await deps.orders.fail(input.orderId, failure, clock(deps))) {
+    deps.metrics?.record('OrdersFailed', 1, reason);
+  } else {
     const order = await deps.orders.get(input.orderId);
     // A missing order has nothing to mark: its saga was started for an id nothing wrote.
     if (order && order.status !== 'FAILED') throw orderSettled(input.orderId, order.status);
@@ -276,11 +283,12 @@ export async function markFailed(
 
 /** A compensation gave up (MarkForAttention): the order is flagged; the saga's DLQ has the state. */
 export async function flagForAttention(
-  deps: Pick<OrdersDeps, 'orders' | 'now'>,
+  deps: Pick<OrdersDeps, 'orders' | 'now' | 'metrics'>,
   input: { orderId: string; error?: SagaError },
 ): Promise<{ orderId: string; flagged: true }> {
   const summary = input.error ? `${input.error.Error}` : 'compensation failed';
   await deps.orders.flag(input.orderId, summary.slice(0, 200), clock(deps));
+  deps.metrics?.record('CompensationsFailed');
   return { orderId: input.orderId, flagged: true };
 }
 

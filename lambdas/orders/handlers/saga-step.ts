@@ -5,6 +5,7 @@
  * the state machine that no retry cures.
  */
 import type * as z from 'zod';
+import { sagaStepHandler } from '#shared/invocation.ts';
 import { issuesToFieldErrors } from '#shared/validation.ts';
 import { StepError } from '../domain/errors.ts';
 
@@ -13,7 +14,7 @@ export function sagaStep<S extends z.ZodType, R>(
   schema: S,
   run: (input: z.output<S>) => Promise<R>,
 ) {
-  return async (event: unknown): Promise<R> => {
+  return sagaStepHandler(step, async (event: unknown): Promise<R> => {
     const parsed = schema.safeParse(event);
     if (!parsed.success) {
       const issues = issuesToFieldErrors(parsed.error.issues);
@@ -23,5 +24,5 @@ export function sagaStep<S extends z.ZodType, R>(
       );
     }
     return run(parsed.data);
-  };
+  });
 }

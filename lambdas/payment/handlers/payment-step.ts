@@ -9,6 +9,7 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
+import { sagaStepHandler } from '#shared/invocation.ts';
 import { issuesToFieldErrors } from '#shared/validation.ts';
 import { InvalidStepInputError } from '../domain/errors.ts';
 import type { PaymentStep } from '../domain/steps.ts';
@@ -45,11 +46,11 @@ export function paymentStep<S extends z.ZodType, R>(options: PaymentStepOptions<
     config,
     keyPrefix: step,
   });
-  return async (event: unknown, context: Context): Promise<R> => {
+  return sagaStepHandler(step, async (event: unknown, context: Context): Promise<R> => {
     const parsed = schema.safeParse(event);
     if (!parsed.success) throw new InvalidStepInputError(step, issuesToFieldErrors(parsed.error.issues));
     // An in-progress record outlives a crashed run only by the time the run had left.
     config.registerLambdaContext(context);
     return (await idempotentRun(parsed.data)) as R;
-  };
+  });
 }

@@ -1,23 +1,27 @@
 /**
  * The OpenSearch connection, made once per container. It uses the official client's transport
- * (connection pool, retries, serializer, SigV4 signing) without the generated API surface, which
- * is most of the client's size; the few endpoints the search service calls are plain paths.
+ * (connection pool, retries, SigV4 signing) without the generated API surface, which is most of
+ * the client's size, and a serializer of its own (json-serializer.ts); the few endpoints the
+ * search service calls are plain paths.
  *
  * SEARCH_AUTH=sigv4 signs with the Lambda role (AwsSigv4Signer + the SDK's default credential
  * chain, both loaded only then); SEARCH_AUTH=none talks plain HTTP to the local OpenSearch.
+ *
+ * Requests go through node's http/https, which the tracer patches when it loads: imported first,
+ * so every connection made here sends its requests through an X-Ray subsegment.
  */
 import './cjs-require.ts';
+import '#shared/tracer.ts';
 import ConnectionModule from '@opensearch-project/opensearch/lib/Connection.js';
 import { ConnectionPool } from '@opensearch-project/opensearch/lib/pool/index.js';
-import SerializerModule from '@opensearch-project/opensearch/lib/Serializer.js';
 import TransportModule from '@opensearch-project/opensearch/lib/Transport.js';
 import * as z from 'zod';
 import { loadEnv } from '#shared/config.ts';
+import { JsonSerializer } from './json-serializer.ts';
 
 // These files are CommonJS (`module.exports = Class`) but typed as ES default exports, which under
 // NodeNext types the default import as the module object; restate the runtime value.
 const Connection = ConnectionModule as unknown as typeof ConnectionModule.default;
-const Serializer = SerializerModule as unknown as typeof SerializerModule.default;
 const Transport = TransportModule as unknown as typeof TransportModule.default;
 export type Transport = InstanceType<typeof Transport>;
 
@@ -59,7 +63,7 @@ export async function createTransport(config: SearchConnectionConfig): Promise<T
   return new classes.Transport({
     emit,
     connectionPool,
-    serializer: new Serializer(),
+    serializer: new JsonSerializer() as never,
     maxRetries: 2,
     requestTimeout: 3000,
     sniffEndpoint: '_nodes/_all/http',

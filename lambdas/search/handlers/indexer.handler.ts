@@ -1,8 +1,10 @@
 /**
  * Products table stream -> search index (event source: batch 100, partial failures, filter
  * `pk` begins with `PRODUCT#`). Versions make the order of records irrelevant
- * (domain/indexing.ts); the index and its alias are created on a cold start if missing.
+ * (domain/indexing.ts); the index and its alias are created on a cold start if missing. Each
+ * batch records the index lag (IndexLagMs).
  */
+import { businessMetrics, withMetrics } from '#shared/metrics.ts';
 
 import { indexSettingsFor } from '../adapters/index-definition.ts';
 import { ensureIndex } from '../adapters/opensearch-index.ts';
@@ -23,4 +25,6 @@ function indexReady(): Promise<void> {
   return ready;
 }
 
-export const handler = streamBatchHandler({ index: productIndex, prepare: indexReady });
+export const handler = withMetrics(
+  streamBatchHandler({ index: productIndex, prepare: indexReady, metrics: businessMetrics }),
+);
