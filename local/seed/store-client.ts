@@ -14,6 +14,8 @@ export interface TokenRequest {
   sub: string;
   groups?: string[];
   email?: string;
+  /** E.164, e.g. `+15555550100`. */
+  phone?: string;
 }
 
 export class StoreClient {

@@ -18,51 +18,25 @@ import {
   setItemQuantity,
 } from '#cart/domain/use-cases.ts';
 import { createCatalogReader } from '#catalog/client.ts';
+import type { ApiResponse } from '../../local/seed/store-client.ts';
 import { LOCAL_CREDENTIALS, REGION } from '../../local/template.ts';
 import {
+  type Answer,
   adminToken,
+  api,
+  asResponse,
   client,
+  ok,
   type Problem,
   productBody,
+  type Schemas,
   shopperToken,
   uniqueSku,
   uniqueWord,
 } from './support/fixtures.ts';
 
-interface Money {
-  amount: number;
-  currency: string;
-}
-
-interface CartItem {
-  sku: string;
-  productId: string;
-  name: string;
-  quantity: number;
-  unitPrice: Money;
-  lineTotal: Money;
-  priceChanged?: boolean;
-  previousUnitPrice?: Money;
-  unavailable?: boolean;
-}
-
-interface Cart {
-  cartId: string;
-  ownerId?: string;
-  items: CartItem[];
-  subtotal: Money;
-  itemCount: number;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  expiresAt?: string;
-}
-
-interface Product {
-  productId: string;
-  name: string;
-  variants: { sku: string; price: Money }[];
-}
+type Cart = Schemas['Cart'];
+type Product = Schemas['Product'];
 
 const CARTS_TABLE = 'store-local-carts';
 const PRODUCTS_TABLE = 'store-local-products';
@@ -73,43 +47,72 @@ const usd = (amount: number) => ({ amount, currency: 'USD' as const });
 
 /** A product with one variant per price, SKUs fresh for this run. */
 async function createProduct(prices: number[], name = `Cart Product ${uniqueWord()}`): Promise<Product> {
-  const res = await client.request<Product>('POST', '/admin/products', {
-    token: admin,
+  const created = await api(admin).POST('/admin/products', {
     body: productBody({
       name,
       variants: prices.map((amount) => ({ sku: uniqueSku('CART'), attributes: {}, price: usd(amount) })),
     }),
   });
-  expect(res.status).toBe(201);
-  return res.body;
+  return ok(created, 201);
 }
 
 const skuOf = (product: Product, i = 0) => product.variants[i]?.sku as string;
 
 async function newCart(token?: string): Promise<Cart> {
-  const res = await client.request<Cart>('POST', '/carts', { token });
-  expect(res.status).toBe(201);
-  return res.body;
+  return ok(await api(token).POST('/carts'), 201);
 }
 
 function add(cartId: string, sku: string, quantity: number, opts: { token?: string; version?: number } = {}) {
-  return client.request<Cart>('POST', `/carts/${cartId}/items`, {
-    token: opts.token,
+  return api(opts.token).POST('/carts/{cartId}/items', {
+    params: {
+      path: { cartId },
+      header: opts.version === undefined ? {} : { 'If-Match': `"${opts.version}"` },
+    },
     body: { sku, quantity },
-    headers: opts.version === undefined ? {} : { 'if-match': `"${opts.version}"` },
   });
 }
 
-async function read(cartId: string, token?: string): Promise<Cart> {
-  const res = await client.request<Cart>('GET', `/carts/${cartId}`, { token });
-  expect(res.status).toBe(200);
-  return res.body;
+/** PATCH a line's quantity (0 removes it). */
+function setQuantity(
+  cartId: string,
+  sku: string,
+  quantity: number,
+  opts: { token?: string; ifMatch?: string } = {},
+) {
+  return api(opts.token).PATCH('/carts/{cartId}/items/{sku}', {
+    params: { path: { cartId, sku }, header: opts.ifMatch === undefined ? {} : { 'If-Match': opts.ifMatch } },
+    body: { quantity },
+  });
 }
+
+function remove(cartId: string, sku: string, opts: { token?: string; ifMatch?: string } = {}) {
+  return api(opts.token).DELETE('/carts/{cartId}/items/{sku}', {
+    params: { path: { cartId, sku }, header: opts.ifMatch === undefined ? {} : { 'If-Match': opts.ifMatch } },
+  });
+}
+
+function merge(token: string | undefined, cartId: string, ifMatch?: string) {
+  return api(token).POST('/me/cart/merge', {
+    params: { header: ifMatch === undefined ? {} : { 'If-Match': ifMatch } },
+    body: { cartId },
+  });
+}
+
+const readAnswer = (cartId: string, token?: string) =>
+  api(token).GET('/carts/{cartId}', { params: { path: { cartId } } });
+
+async function read(cartId: string, token?: string): Promise<Cart> {
+  return ok(await readAnswer(cartId, token), 200);
+}
+
+const myCart = async (token: string): Promise<Cart> => ok(await api(token).GET('/me/cart'), 200);
 
 const line = (cart: Cart, sku: string) => cart.items.find((item) => item.sku === sku);
 
-function expectProblem(res: { status: number; headers: Headers; body: unknown }, status: number): Problem {
-  expect(res.status).toBe(status);
+/** Asserts a problem answer (from the typed client or raw HTTP) with `status`. */
+function expectProblem(answer: ApiResponse<unknown> | Answer, status: number): Problem {
+  const res = asResponse(answer);
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
   expect(res.headers.get('content-type')).toContain('application/problem+json');
   expect(res.headers.get('x-request-id')).toBeTruthy();
   const problem = res.body as Problem;
@@ -141,14 +144,14 @@ describe('carts: guest carts', () => {
 
   it('POST /carts makes an empty guest cart with an unguessable id, a 7-day expiry and an ETag', async () => {
     const before = Date.now();
-    const res = await client.request<Cart>('POST', '/carts');
-    expect(res.status).toBe(201);
-    expect(res.headers.get('x-request-id')).toBeTruthy();
-    const cart = res.body;
+    const res = await api().POST('/carts');
+    const cart = ok(res, 201);
+    const { headers } = res.response;
+    expect(headers.get('x-request-id')).toBeTruthy();
     // 16 random bytes, base64url: 128 bits.
     expect(cart.cartId).toMatch(/^g-[A-Za-z0-9_-]{22}$/);
-    expect(res.headers.get('location')).toBe(`/carts/${cart.cartId}`);
-    expect(res.headers.get('etag')).toBe('"1"');
+    expect(headers.get('location')).toBe(`/carts/${cart.cartId}`);
+    expect(headers.get('etag')).toBe('"1"');
     expect(cart).toMatchObject({ items: [], subtotal: usd(0), itemCount: 0, version: 1 });
     expect(cart.ownerId).toBeUndefined();
     const ttl = Date.parse(cart.expiresAt ?? '') - before;
@@ -161,9 +164,8 @@ describe('carts: guest carts', () => {
   it('adds at catalog names and prices, sums repeated adds, and answers the cart', async () => {
     const cart = await newCart();
     const first = await add(cart.cartId, skuOf(shirt), 2);
-    expect(first.status).toBe(200);
-    expect(first.headers.get('etag')).toBe('"2"');
-    expect(first.body.items).toEqual([
+    expect(first.response.headers.get('etag')).toBe('"2"');
+    expect(ok(first, 200).items).toEqual([
       {
         sku: skuOf(shirt),
         productId: shirt.productId,
@@ -174,14 +176,13 @@ describe('carts: guest carts', () => {
       },
     ]);
     await add(cart.cartId, skuOf(mug), 1);
-    const again = await add(cart.cartId, skuOf(shirt), 3);
-    expect(again.status).toBe(200);
-    expect(line(again.body, skuOf(shirt))?.quantity).toBe(5);
-    expect(again.body).toMatchObject({ itemCount: 6, subtotal: usd(5 * 1999 + 750), version: 4 });
+    const again = ok(await add(cart.cartId, skuOf(shirt), 3), 200);
+    expect(line(again, skuOf(shirt))?.quantity).toBe(5);
+    expect(again).toMatchObject({ itemCount: 6, subtotal: usd(5 * 1999 + 750), version: 4 });
     // Newest line first.
-    expect(again.body.items.map((i) => i.sku)).toEqual([skuOf(shirt), skuOf(mug)]);
+    expect(again.items.map((i) => i.sku)).toEqual([skuOf(shirt), skuOf(mug)]);
     // A write pushes the guest expiry out again.
-    expect(Date.parse(again.body.expiresAt ?? '')).toBeGreaterThanOrEqual(Date.parse(cart.expiresAt ?? ''));
+    expect(Date.parse(again.expiresAt ?? '')).toBeGreaterThanOrEqual(Date.parse(cart.expiresAt ?? ''));
     expect(await read(cart.cartId)).toMatchObject({ itemCount: 6, version: 4 });
   });
 
@@ -191,32 +192,20 @@ describe('carts: guest carts', () => {
     await add(cart.cartId, skuOf(shirt, 1), 1);
     await add(cart.cartId, skuOf(mug), 4);
 
-    const patched = await client.request<Cart>('PATCH', `/carts/${cart.cartId}/items/${skuOf(mug)}`, {
-      body: { quantity: 7 },
-    });
-    expect(patched.status).toBe(200);
-    expect(line(patched.body, skuOf(mug))).toMatchObject({ quantity: 7, lineTotal: usd(7 * 750) });
+    const patched = ok(await setQuantity(cart.cartId, skuOf(mug), 7), 200);
+    expect(line(patched, skuOf(mug))).toMatchObject({ quantity: 7, lineTotal: usd(7 * 750) });
 
-    const zero = await client.request<Cart>('PATCH', `/carts/${cart.cartId}/items/${skuOf(shirt)}`, {
-      body: { quantity: 0 },
-    });
-    expect(zero.status).toBe(200);
-    expect(line(zero.body, skuOf(shirt))).toBeUndefined();
+    const zero = ok(await setQuantity(cart.cartId, skuOf(shirt), 0), 200);
+    expect(line(zero, skuOf(shirt))).toBeUndefined();
 
-    const deleted = await client.request<Cart>('DELETE', `/carts/${cart.cartId}/items/${skuOf(shirt, 1)}`);
-    expect(deleted.status).toBe(200);
-    expect(deleted.body.items.map((i) => i.sku)).toEqual([skuOf(mug)]);
-    expect(deleted.body.version).toBe(7);
+    const deleted = ok(await remove(cart.cartId, skuOf(shirt, 1)), 200);
+    expect(deleted.items.map((i) => i.sku)).toEqual([skuOf(mug)]);
+    expect(deleted.version).toBe(7);
 
     // Removing what is not there changes nothing (a retried DELETE is harmless).
-    const again = await client.request<Cart>('DELETE', `/carts/${cart.cartId}/items/${skuOf(shirt, 1)}`);
-    expect(again.status).toBe(200);
-    expect(again.body.version).toBe(7);
+    expect(ok(await remove(cart.cartId, skuOf(shirt, 1)), 200).version).toBe(7);
     // Setting the quantity of a line that is not there is a 404.
-    const missing = await client.request('PATCH', `/carts/${cart.cartId}/items/${skuOf(shirt)}`, {
-      body: { quantity: 2 },
-    });
-    expectProblem(missing, 404);
+    expectProblem(await setQuantity(cart.cartId, skuOf(shirt), 2), 404);
     expect((await read(cart.cartId)).version).toBe(7);
   });
 
@@ -225,11 +214,8 @@ describe('carts: guest carts', () => {
     await add(cart.cartId, skuOf(mug), 60);
     expectProblem(await add(cart.cartId, skuOf(mug), 40), 422);
     expectProblem(await add(cart.cartId, skuOf(shirt), 100), 422);
-    expectProblem(
-      await client.request('PATCH', `/carts/${cart.cartId}/items/${skuOf(mug)}`, { body: { quantity: 100 } }),
-      422,
-    );
-    expect(await add(cart.cartId, skuOf(mug), 39)).toMatchObject({ status: 200 });
+    expectProblem(await setQuantity(cart.cartId, skuOf(mug), 100), 422);
+    ok(await add(cart.cartId, skuOf(mug), 39), 200);
     let after = await read(cart.cartId);
     expect(line(after, skuOf(mug))?.quantity).toBe(99);
     expect(after.version).toBe(3);
@@ -237,12 +223,12 @@ describe('carts: guest carts', () => {
     // 50 lines, from one product with 50 variants plus the mug already there.
     const many = await createProduct(Array.from({ length: 50 }, (_, i) => 100 + i));
     const results = await Promise.all(many.variants.slice(0, 49).map((v) => add(cart.cartId, v.sku, 1)));
-    expect(results.map((r) => r.status)).toEqual(Array(49).fill(200));
+    expect(results.map((r) => r.response.status)).toEqual(Array(49).fill(200));
     after = await read(cart.cartId);
     expect(after.items).toHaveLength(50);
     expectProblem(await add(cart.cartId, skuOf(many, 49), 1), 422);
     // An existing line can still grow.
-    expect((await add(cart.cartId, skuOf(many, 0), 1)).status).toBe(200);
+    ok(await add(cart.cartId, skuOf(many, 0), 1), 200);
     const final = await read(cart.cartId);
     expect(final.items).toHaveLength(50);
     expect(line(final, skuOf(many, 49))).toBeUndefined();
@@ -314,48 +300,32 @@ describe('carts: guest carts', () => {
   it('answers 404 for unknown carts on every route', async () => {
     const unknown = ['g-AAAAAAAAAAAAAAAAAAAAAA', 'not-a-cart', `u-${'A'.repeat(43)}`];
     for (const cartId of unknown) {
-      expectProblem(await client.request('GET', `/carts/${cartId}`), 404);
+      expectProblem(await readAnswer(cartId), 404);
       expectProblem(await add(cartId, skuOf(mug), 1), 404);
-      expectProblem(
-        await client.request('PATCH', `/carts/${cartId}/items/${skuOf(mug)}`, { body: { quantity: 1 } }),
-        404,
-      );
-      expectProblem(await client.request('DELETE', `/carts/${cartId}/items/${skuOf(mug)}`), 404);
+      expectProblem(await setQuantity(cartId, skuOf(mug), 1), 404);
+      expectProblem(await remove(cartId, skuOf(mug)), 404);
     }
   });
 
   it('honours If-Match: the current version writes, a stale one is 412 and writes nothing', async () => {
     const cart = await newCart();
-    const first = await add(cart.cartId, skuOf(mug), 1, { version: 1 });
-    expect(first.status).toBe(200);
-    expect(first.body.version).toBe(2);
+    expect(ok(await add(cart.cartId, skuOf(mug), 1, { version: 1 }), 200).version).toBe(2);
     const stale = await add(cart.cartId, skuOf(mug), 1, { version: 1 });
     const problem = expectProblem(stale, 412);
     expect(problem.title).toBe('Precondition Failed');
-    expect(stale.headers.get('etag')).toBe('"2"');
-    expectProblem(
-      await client.request('PATCH', `/carts/${cart.cartId}/items/${skuOf(mug)}`, {
-        body: { quantity: 5 },
-        headers: { 'if-match': '1' },
-      }),
-      412,
-    );
-    expectProblem(
-      await client.request('DELETE', `/carts/${cart.cartId}/items/${skuOf(mug)}`, {
-        headers: { 'if-match': 'W/"1"' },
-      }),
-      412,
-    );
+    expect(stale.response.headers.get('etag')).toBe('"2"');
+    expectProblem(await setQuantity(cart.cartId, skuOf(mug), 5, { ifMatch: '1' }), 412);
+    expectProblem(await remove(cart.cartId, skuOf(mug), { ifMatch: 'W/"1"' }), 412);
     const after = await read(cart.cartId);
     expect(after.version).toBe(2);
     expect(line(after, skuOf(mug))?.quantity).toBe(1);
     // `*` and the current version both pass.
-    expect((await add(cart.cartId, skuOf(mug), 1, { version: 2 })).status).toBe(200);
-    const star = await client.request<Cart>('POST', `/carts/${cart.cartId}/items`, {
+    ok(await add(cart.cartId, skuOf(mug), 1, { version: 2 }), 200);
+    const star = await api().POST('/carts/{cartId}/items', {
+      params: { path: { cartId: cart.cartId }, header: { 'If-Match': '*' } },
       body: { sku: skuOf(mug), quantity: 1 },
-      headers: { 'if-match': '*' },
     });
-    expect(star.body.version).toBe(4);
+    expect(ok(star, 200).version).toBe(4);
   });
 
   it('loses no update: 20 parallel adds to one cart end with the exact sum', async () => {
@@ -364,9 +334,9 @@ describe('carts: guest carts', () => {
     const results = await Promise.all(
       quantities.map((q, i) => add(cart.cartId, i % 2 === 0 ? skuOf(shirt) : skuOf(mug), q)),
     );
-    expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(results.map((r) => r.response.status)).toEqual(Array(20).fill(200));
     // Every write saw a different version: none overwrote another.
-    expect(new Set(results.map((r) => r.body.version)).size).toBe(20);
+    expect(new Set(results.map((r) => r.data?.version)).size).toBe(20);
     const after = await read(cart.cartId);
     const sum = (parity: number) => quantities.filter((_, i) => i % 2 === parity).reduce((a, b) => a + b, 0);
     expect(line(after, skuOf(shirt))?.quantity).toBe(sum(0));
@@ -387,14 +357,11 @@ describe('carts: guest carts', () => {
         ExpressionAttributeValues: { ':past': Math.floor(Date.now() / 1000) - 60 },
       }),
     );
-    expectProblem(await client.request('GET', `/carts/${cart.cartId}`), 404);
+    expectProblem(await readAnswer(cart.cartId), 404);
     expectProblem(await add(cart.cartId, skuOf(mug), 1), 404);
-    expectProblem(await client.request('DELETE', `/carts/${cart.cartId}/items/${skuOf(mug)}`), 404);
+    expectProblem(await remove(cart.cartId, skuOf(mug)), 404);
     const token = await shopperToken(`e2e-cart-expired-${uniqueWord()}`);
-    expectProblem(
-      await client.request('POST', '/me/cart/merge', { token, body: { cartId: cart.cartId } }),
-      404,
-    );
+    expectProblem(await merge(token, cart.cartId), 404);
   });
 
   it('re-prices on read: flags changed prices and keeps SKUs that left the catalog, flagged', async () => {
@@ -406,8 +373,8 @@ describe('carts: guest carts', () => {
     await add(cart.cartId, skuOf(desk), 1);
     expect((await read(cart.cartId)).items.some((i) => i.priceChanged || i.unavailable)).toBe(false);
 
-    const replaced = await client.request('PUT', `/admin/products/${lamp.productId}`, {
-      token: admin,
+    const replaced = await api(admin).PUT('/admin/products/{productId}', {
+      params: { path: { productId: lamp.productId } },
       body: productBody({
         name: lamp.name,
         variants: [
@@ -416,10 +383,11 @@ describe('carts: guest carts', () => {
         ],
       }),
     });
-    expect(replaced.status).toBe(200);
-    expect(
-      (await client.request('DELETE', `/admin/products/${desk.productId}`, { token: admin })).status,
-    ).toBe(204);
+    ok(replaced, 200);
+    const deleted = await api(admin).DELETE('/admin/products/{productId}', {
+      params: { path: { productId: desk.productId } },
+    });
+    expect(deleted.response.status).toBe(204);
 
     const after = await read(cart.cartId);
     expect(line(after, skuOf(lamp))).toEqual({
@@ -437,8 +405,8 @@ describe('carts: guest carts', () => {
     expect(after.subtotal).toEqual(usd(7000 + 4500));
     expect(after.itemCount).toBe(4);
     // Adding again takes the current price: the shopper has now seen it.
-    const readded = await add(cart.cartId, skuOf(lamp), 1);
-    expect(line(readded.body, skuOf(lamp))?.unitPrice).toEqual(usd(3500));
+    const readded = ok(await add(cart.cartId, skuOf(lamp), 1), 200);
+    expect(line(readded, skuOf(lamp))?.unitPrice).toEqual(usd(3500));
     expect(line(await read(cart.cartId), skuOf(lamp))?.priceChanged).toBeUndefined();
     // The SKU that left the catalog cannot be added again.
     expectProblem(await add(cart.cartId, skuOf(desk), 1), 422);
@@ -468,65 +436,56 @@ describe('carts: signed-in users', () => {
   });
 
   it('GET /me/cart is 401 without a token, creates the cart once, and the owner reaches it at /carts/{id}', async () => {
-    expectProblem(await client.request('GET', '/me/cart'), 401);
-    expectProblem(
-      await client.request('POST', '/me/cart/merge', { body: { cartId: 'g-AAAAAAAAAAAAAAAAAAAAAA' } }),
-      401,
-    );
+    expectProblem(await api().GET('/me/cart'), 401);
+    expectProblem(await merge(undefined, 'g-AAAAAAAAAAAAAAAAAAAAAA'), 401);
 
     const sub = `e2e-cart-owner-${uniqueWord()}`;
     const token = await shopperToken(sub);
-    const first = await client.request<Cart>('GET', '/me/cart', { token });
-    expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ ownerId: sub, items: [], version: 1 });
+    const first = await myCart(token);
+    expect(first).toMatchObject({ ownerId: sub, items: [], version: 1 });
     // A user's cart does not expire.
-    expect(first.body.expiresAt).toBeUndefined();
-    const second = await client.request<Cart>('GET', '/me/cart', { token });
-    expect(second.body.cartId).toBe(first.body.cartId);
+    expect(first.expiresAt).toBeUndefined();
+    expect((await myCart(token)).cartId).toBe(first.cartId);
 
-    const added = await add(first.body.cartId, skuOf(socks), 2, { token });
-    expect(added.status).toBe(200);
-    expect(added.body).toMatchObject({ ownerId: sub, version: 2, itemCount: 2 });
-    expect(added.body.expiresAt).toBeUndefined();
-    expect((await read(first.body.cartId, token)).itemCount).toBe(2);
-    expect((await client.request<Cart>('GET', '/me/cart', { token })).body.itemCount).toBe(2);
+    const added = ok(await add(first.cartId, skuOf(socks), 2, { token }), 200);
+    expect(added).toMatchObject({ ownerId: sub, version: 2, itemCount: 2 });
+    expect(added.expiresAt).toBeUndefined();
+    expect((await read(first.cartId, token)).itemCount).toBe(2);
+    expect((await myCart(token)).itemCount).toBe(2);
     // Without the owner's token the cart does not exist.
-    expectProblem(await client.request('GET', `/carts/${first.body.cartId}`), 404);
+    expectProblem(await readAnswer(first.cartId), 404);
   });
 
   it("keeps users apart: B can neither read nor write A's cart, which stays as it was", async () => {
     const alice = await shopperToken(`e2e-cart-alice-${uniqueWord()}`);
     const bob = await shopperToken(`e2e-cart-bob-${uniqueWord()}`);
-    const aliceCart = (await client.request<Cart>('GET', '/me/cart', { token: alice })).body;
+    const aliceCart = await myCart(alice);
     await add(aliceCart.cartId, skuOf(hat), 1, { token: alice });
     const id = aliceCart.cartId;
     for (const token of [bob, undefined]) {
-      expectProblem(await client.request('GET', `/carts/${id}`, { token }), 404);
+      expectProblem(await readAnswer(id, token), 404);
       expectProblem(await add(id, skuOf(hat), 5, { token }), 404);
-      expectProblem(
-        await client.request('PATCH', `/carts/${id}/items/${skuOf(hat)}`, { token, body: { quantity: 9 } }),
-        404,
-      );
-      expectProblem(await client.request('DELETE', `/carts/${id}/items/${skuOf(hat)}`, { token }), 404);
+      expectProblem(await setQuantity(id, skuOf(hat), 9, { token }), 404);
+      expectProblem(await remove(id, skuOf(hat), { token }), 404);
     }
     // Nor can B merge A's cart into B's.
-    expectProblem(await client.request('POST', '/me/cart/merge', { token: bob, body: { cartId: id } }), 404);
+    expectProblem(await merge(bob, id), 404);
     const after = await read(id, alice);
     expect(after).toMatchObject({ version: 2, itemCount: 1 });
-    expect((await client.request<Cart>('GET', '/me/cart', { token: bob })).body.items).toEqual([]);
+    expect((await myCart(bob)).items).toEqual([]);
 
     // A guest cart works for whoever holds its id, signed in or not.
     const guest = await newCart(bob);
     expect(guest.ownerId).toBeUndefined();
-    expect((await add(guest.cartId, skuOf(hat), 1, { token: alice })).status).toBe(200);
-    expect((await add(guest.cartId, skuOf(hat), 1)).status).toBe(200);
+    ok(await add(guest.cartId, skuOf(hat), 1, { token: alice }), 200);
+    ok(await add(guest.cartId, skuOf(hat), 1), 200);
     expect(line(await read(guest.cartId, bob), skuOf(hat))?.quantity).toBe(2);
   });
 
   it('merges a guest cart: sums quantities capped at 99, deletes the guest cart, and a retried merge counts once', async () => {
     const sub = `e2e-cart-merge-${uniqueWord()}`;
     const token = await shopperToken(sub);
-    const mine = (await client.request<Cart>('GET', '/me/cart', { token })).body;
+    const mine = await myCart(token);
     await add(mine.cartId, skuOf(socks), 60, { token });
     await add(mine.cartId, skuOf(hat), 1, { token });
 
@@ -535,24 +494,17 @@ describe('carts: signed-in users', () => {
     await add(guest.cartId, skuOf(scarf), 2);
     await add(guest.cartId, skuOf(hat), 3);
 
-    const merged = await client.request<Cart>('POST', '/me/cart/merge', {
-      token,
-      body: { cartId: guest.cartId },
-    });
-    expect(merged.status).toBe(200);
-    expect(merged.body).toMatchObject({ cartId: mine.cartId, ownerId: sub, version: 4 });
-    const quantities = Object.fromEntries(merged.body.items.map((i) => [i.sku, i.quantity]));
+    const merged = ok(await merge(token, guest.cartId), 200);
+    expect(merged).toMatchObject({ cartId: mine.cartId, ownerId: sub, version: 4 });
+    const quantities = Object.fromEntries(merged.items.map((i) => [i.sku, i.quantity]));
     expect(quantities).toEqual({ [skuOf(socks)]: 99, [skuOf(hat)]: 4, [skuOf(scarf)]: 2 });
-    expect(merged.body.expiresAt).toBeUndefined();
+    expect(merged.expiresAt).toBeUndefined();
     // The guest cart is gone.
-    expectProblem(await client.request('GET', `/carts/${guest.cartId}`), 404);
+    expectProblem(await readAnswer(guest.cartId), 404);
 
     // Retried twice: nothing left to merge (404), and the user's cart is as the first merge left it.
-    for (let i = 0; i < 2; i++) {
-      const retry = await client.request('POST', '/me/cart/merge', { token, body: { cartId: guest.cartId } });
-      expectProblem(retry, 404);
-    }
-    const after = (await client.request<Cart>('GET', '/me/cart', { token })).body;
+    for (let i = 0; i < 2; i++) expectProblem(await merge(token, guest.cartId), 404);
+    const after = await myCart(token);
     expect(after.version).toBe(4);
     expect(Object.fromEntries(after.items.map((i) => [i.sku, i.quantity]))).toEqual(quantities);
     expect(after.subtotal).toEqual(usd(99 * 900 + 4 * 2500 + 2 * 3300));
@@ -560,23 +512,12 @@ describe('carts: signed-in users', () => {
 
   it('merges only when If-Match names the current version of the user cart (412 leaves the guest cart)', async () => {
     const token = await shopperToken(`e2e-cart-merge-if-${uniqueWord()}`);
-    const mine = (await client.request<Cart>('GET', '/me/cart', { token })).body;
+    const mine = await myCart(token);
     const guest = await newCart();
     await add(guest.cartId, skuOf(scarf), 1);
-    const stale = await client.request('POST', '/me/cart/merge', {
-      token,
-      body: { cartId: guest.cartId },
-      headers: { 'if-match': `"${mine.version + 1}"` },
-    });
-    expectProblem(stale, 412);
+    expectProblem(await merge(token, guest.cartId, `"${mine.version + 1}"`), 412);
     expect((await read(guest.cartId)).itemCount).toBe(1);
-    const ok = await client.request<Cart>('POST', '/me/cart/merge', {
-      token,
-      body: { cartId: guest.cartId },
-      headers: { 'if-match': `"${mine.version}"` },
-    });
-    expect(ok.status).toBe(200);
-    expect(ok.body.itemCount).toBe(1);
+    expect(ok(await merge(token, guest.cartId, `"${mine.version}"`), 200).itemCount).toBe(1);
     // Bad merge bodies are 400 and merge nothing.
     for (const body of [{}, { cartId: 42 }, { cartId: guest.cartId, extra: true }]) {
       expectProblem(await client.request('POST', '/me/cart/merge', { token, body }), 400);

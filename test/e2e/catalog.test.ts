@@ -1,28 +1,28 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   adminToken,
+  api,
   client,
+  ok,
   type Problem,
+  problemOf,
   productBody,
+  type Schemas,
   shopperToken,
   uniqueSku,
   uniqueWord,
 } from './support/fixtures.ts';
 
-interface Product {
-  productId: string;
-  name: string;
-  category: string;
-  attributes: Record<string, string>;
-  variants: {
-    sku: string;
-    attributes: Record<string, string>;
-    price: { amount: number; currency: string };
-  }[];
-  rating: { average: number; count: number };
-  createdAt: string;
-  updatedAt: string;
-}
+type Product = Schemas['Product'];
+type ProductWrite = Schemas['ProductWrite'];
+
+const at = (productId: string) => ({ params: { path: { productId } } });
+const readProduct = (productId: string) => api().GET('/products/{productId}', at(productId));
+const create = (token: string, body: ProductWrite) => api(token).POST('/admin/products', { body });
+const replace = (token: string | undefined, productId: string, body: ProductWrite) =>
+  api(token).PUT('/admin/products/{productId}', { ...at(productId), body });
+const remove = (token: string, productId: string) =>
+  api(token).DELETE('/admin/products/{productId}', at(productId));
 
 let admin: string;
 let shopper: string;
@@ -35,80 +35,58 @@ beforeAll(async () => {
 describe('catalog: admin writes, public reads', () => {
   it('creates, reads, replaces and deletes a product', async () => {
     const body = productBody();
-    const created = await client.request<Product>('POST', '/admin/products', { token: admin, body });
-    expect(created.status).toBe(201);
-    expect(created.headers.get('x-request-id')).toBeTruthy();
-    const { productId } = created.body;
+    const answer = await create(admin, body);
+    const created = ok(answer, 201);
+    expect(answer.response.headers.get('x-request-id')).toBeTruthy();
+    const { productId } = created;
     expect(productId).toEqual(expect.any(String));
-    expect(created.body).toMatchObject({
+    expect(created).toMatchObject({
       name: body.name,
       category: 'testing',
       rating: { average: 0, count: 0 },
     });
 
-    const read = await client.request<Product>('GET', `/products/${productId}`);
-    expect(read.status).toBe(200);
-    expect(read.body).toMatchObject({ productId, name: body.name, variants: body.variants });
+    const read = ok(await readProduct(productId), 200);
+    expect(read).toMatchObject({ productId, name: body.name, variants: body.variants });
 
-    const replacement = {
+    const [variant] = body.variants as [Schemas['Variant']];
+    const replacement: ProductWrite = {
       ...body,
       name: `${body.name} v2`,
-      variants: [{ ...body.variants[0], price: { amount: 2599, currency: 'USD' } }],
+      variants: [{ ...variant, price: { amount: 2599, currency: 'USD' } }],
     };
-    const replaced = await client.request<Product>('PUT', `/admin/products/${productId}`, {
-      token: admin,
-      body: replacement,
-    });
-    expect(replaced.status).toBe(200);
-    expect(replaced.body.name).toBe(replacement.name);
-    expect(replaced.body.createdAt).toBe(created.body.createdAt);
-    expect(
-      (await client.request<Product>('GET', `/products/${productId}`)).body.variants[0]?.price.amount,
-    ).toBe(2599);
+    const replaced = ok(await replace(admin, productId, replacement), 200);
+    expect(replaced.name).toBe(replacement.name);
+    expect(replaced.createdAt).toBe(created.createdAt);
+    expect(ok(await readProduct(productId), 200).variants[0]?.price.amount).toBe(2599);
 
-    const deleted = await client.request('DELETE', `/admin/products/${productId}`, { token: admin });
-    expect(deleted.status).toBe(204);
-    const gone = await client.request<Problem>('GET', `/products/${productId}`);
-    expect(gone.status).toBe(404);
-    expect(gone.headers.get('content-type')).toContain('application/problem+json');
-    expect(gone.body.status).toBe(404);
+    expect((await remove(admin, productId)).response.status).toBe(204);
+    expect(problemOf(await readProduct(productId), 404).status).toBe(404);
   });
 
   it('answers 404 for unknown products on read, replace and delete', async () => {
-    expect((await client.request('GET', '/products/does-not-exist')).status).toBe(404);
-    expect(
-      (await client.request('PUT', '/admin/products/does-not-exist', { token: admin, body: productBody() }))
-        .status,
-    ).toBe(404);
-    expect((await client.request('DELETE', '/admin/products/does-not-exist', { token: admin })).status).toBe(
-      404,
-    );
+    problemOf(await readProduct('does-not-exist'), 404);
+    problemOf(await replace(admin, 'does-not-exist', productBody()), 404);
+    problemOf(await remove(admin, 'does-not-exist'), 404);
   });
 
   it('lists a category newest first with cursor pagination', async () => {
     const category = `cat-${uniqueWord(6)}`;
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const res = await client.request<Product>('POST', '/admin/products', {
-        token: admin,
-        body: productBody({ category }),
-      });
-      expect(res.status).toBe(201);
-      ids.push(res.body.productId);
+      ids.push(ok(await create(admin, productBody({ category })), 201).productId);
     }
     const seen: string[] = [];
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const query = new URLSearchParams({ category, limit: '2', ...(cursor ? { cursor } : {}) });
-      const page = await client.request<{ items: Product[]; nextCursor?: string }>(
-        'GET',
-        `/products?${query}`,
+      const page = ok(
+        await api().GET('/products', { params: { query: { category, limit: 2, cursor } } }),
+        200,
       );
-      expect(page.status).toBe(200);
-      expect(page.body.items.length).toBeLessThanOrEqual(2);
-      seen.push(...page.body.items.map((p) => p.productId));
-      cursor = page.body.nextCursor;
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((p) => p.productId));
+      cursor = page.nextCursor;
       pages++;
     } while (cursor && pages < 10);
     expect(seen).toEqual([...ids].reverse());
@@ -123,29 +101,13 @@ describe('catalog: admin writes, public reads', () => {
 
   it('keeps a SKU to one product (409) and frees it when the product drops it', async () => {
     const sku = uniqueSku();
-    const first = await client.request<Product>('POST', '/admin/products', {
-      token: admin,
-      body: productBody({ variants: [{ sku, attributes: {}, price: { amount: 100, currency: 'USD' } }] }),
-    });
-    expect(first.status).toBe(201);
-    const clash = await client.request<Problem>('POST', '/admin/products', {
-      token: admin,
-      body: productBody({ variants: [{ sku, attributes: {}, price: { amount: 100, currency: 'USD' } }] }),
-    });
-    expect(clash.status).toBe(409);
+    const withSku = (s: string) =>
+      productBody({ variants: [{ sku: s, attributes: {}, price: { amount: 100, currency: 'USD' } }] });
+    const first = ok(await create(admin, withSku(sku)), 201);
+    problemOf(await create(admin, withSku(sku)), 409);
     // Replacing the first product with another SKU releases the old one.
-    const replaced = await client.request('PUT', `/admin/products/${first.body.productId}`, {
-      token: admin,
-      body: productBody({
-        variants: [{ sku: uniqueSku(), attributes: {}, price: { amount: 100, currency: 'USD' } }],
-      }),
-    });
-    expect(replaced.status).toBe(200);
-    const reuse = await client.request('POST', '/admin/products', {
-      token: admin,
-      body: productBody({ variants: [{ sku, attributes: {}, price: { amount: 100, currency: 'USD' } }] }),
-    });
-    expect(reuse.status).toBe(201);
+    ok(await replace(admin, first.productId, withSku(uniqueSku())), 200);
+    ok(await create(admin, withSku(sku)), 201);
   });
 });
 
@@ -160,16 +122,9 @@ describe('catalog: list cursors are opaque and bound to their listing', () => {
     );
 
   beforeAll(async () => {
-    for (let i = 0; i < 3; i++) {
-      const res = await client.request('POST', '/admin/products', {
-        token: admin,
-        body: productBody({ category }),
-      });
-      expect(res.status).toBe(201);
-    }
-    const first = await list({ category, limit: '1' });
-    expect(first.status).toBe(200);
-    issued = first.body.nextCursor ?? '';
+    for (let i = 0; i < 3; i++) ok(await create(admin, productBody({ category })), 201);
+    const first = ok(await api().GET('/products', { params: { query: { category, limit: 1 } } }), 200);
+    issued = first.nextCursor ?? '';
     expect(issued).not.toBe('');
   });
 
@@ -177,10 +132,9 @@ describe('catalog: list cursors are opaque and bound to their listing', () => {
     const seen: Product[] = [];
     let cursor: string | undefined;
     for (let pages = 0; pages < 3; pages++) {
-      const page = await list({ limit: '2', ...(cursor ? { cursor } : {}) });
-      expect(page.status).toBe(200);
-      seen.push(...page.body.items);
-      cursor = page.body.nextCursor;
+      const page = ok(await api().GET('/products', { params: { query: { limit: 2, cursor } } }), 200);
+      seen.push(...page.items);
+      cursor = page.nextCursor;
       if (!cursor) break;
     }
     expect(new Set(seen.map((p) => p.productId)).size).toBe(seen.length);
@@ -284,33 +238,27 @@ describe('catalog: attribute keys follow one rule, on the product and on every v
   });
 
   it('wrote nothing for any rejected body: the category is empty and the SKUs are free', async () => {
-    const listed = await client.request<{ items: Product[] }>('GET', `/products?category=${category}`);
-    expect(listed.status).toBe(200);
-    expect(listed.body.items).toEqual([]);
-    const created = await client.request<Product>('POST', '/admin/products', {
-      token: admin,
-      body: productBody({
-        category,
-        variants: skus.map((sku) => ({ sku, attributes: {}, price: { amount: 500, currency: 'USD' } })),
-      }),
+    const listed = ok(await api().GET('/products', { params: { query: { category } } }), 200);
+    expect(listed.items).toEqual([]);
+    const body = productBody({
+      category,
+      variants: skus.map((sku) => ({ sku, attributes: {}, price: { amount: 500, currency: 'USD' } })),
     });
-    expect(created.status).toBe(201);
+    ok(await create(admin, body), 201);
   });
 
   it('rejects a replace with a reserved key and leaves the product as it was', async () => {
     const body = productBody({ attributes: { material: 'oak' } });
-    const created = await client.request<Product>('POST', '/admin/products', { token: admin, body });
-    expect(created.status).toBe(201);
+    const created = ok(await create(admin, body), 201);
     const raw = JSON.stringify({ ...body, attributes: { material: 'pine', constructor: 'x' } });
-    const replaced = await client.request<Problem>('PUT', `/admin/products/${created.body.productId}`, {
+    const replaced = await client.request<Problem>('PUT', `/admin/products/${created.productId}`, {
       token: admin,
       rawBody: raw,
       headers: { 'content-type': 'application/json' },
     });
     expect(replaced.status).toBe(400);
     expect(replaced.body.errors?.map((e) => e.path)).toEqual(['attributes.constructor']);
-    const read = await client.request<Product>('GET', `/products/${created.body.productId}`);
-    expect(read.body.attributes).toEqual({ material: 'oak' });
+    expect(ok(await readProduct(created.productId), 200).attributes).toEqual({ material: 'oak' });
   });
 
   it('stores and returns keys within the rule exactly', async () => {
@@ -328,44 +276,32 @@ describe('catalog: attribute keys follow one rule, on the product and on every v
         { sku: uniqueSku(), attributes: variantAttributes, price: { amount: 100, currency: 'USD' } },
       ],
     });
-    const created = await client.request<Product>('POST', '/admin/products', { token: admin, body });
-    expect(created.status).toBe(201);
-    const read = await client.request<Product>('GET', `/products/${created.body.productId}`);
-    expect(read.body.attributes).toEqual(attributes);
-    expect(read.body.variants[0]?.attributes).toEqual(variantAttributes);
+    const created = ok(await create(admin, body), 201);
+    const read = ok(await readProduct(created.productId), 200);
+    expect(read.attributes).toEqual(attributes);
+    expect(read.variants[0]?.attributes).toEqual(variantAttributes);
   });
 });
 
 describe('catalog: auth', () => {
   it('401 without a token, 401 with a bad token, 403 for a shopper', async () => {
     const body = productBody();
-    const none = await client.request<Problem>('POST', '/admin/products', { body });
-    expect(none.status).toBe(401);
+    problemOf(await api().POST('/admin/products', { body }), 401);
+    // Forged and malformed tokens, as raw HTTP.
     const bad = await client.request('POST', '/admin/products', { body, token: `${admin.slice(0, -4)}AAAA` });
     expect(bad.status).toBe(401);
     const garbage = await client.request('POST', '/admin/products', { body, token: 'not.a.jwt' });
     expect(garbage.status).toBe(401);
-    const forbidden = await client.request<Problem>('POST', '/admin/products', { body, token: shopper });
-    expect(forbidden.status).toBe(403);
-    expect(forbidden.headers.get('content-type')).toContain('application/problem+json');
+    problemOf(await create(shopper, body), 403);
     // Nothing was written by any of them: the SKU is still free.
-    expect((await client.request('POST', '/admin/products', { body, token: admin })).status).toBe(201);
+    ok(await create(admin, body), 201);
   });
 
   it('403 for a shopper deleting, 401 without a token replacing', async () => {
-    const created = await client.request<Product>('POST', '/admin/products', {
-      token: admin,
-      body: productBody(),
-    });
-    expect(
-      (await client.request('DELETE', `/admin/products/${created.body.productId}`, { token: shopper }))
-        .status,
-    ).toBe(403);
-    expect(
-      (await client.request('PUT', `/admin/products/${created.body.productId}`, { body: productBody() }))
-        .status,
-    ).toBe(401);
-    expect((await client.request('GET', `/products/${created.body.productId}`)).status).toBe(200);
+    const { productId } = ok(await create(admin, productBody()), 201);
+    problemOf(await remove(shopper, productId), 403);
+    problemOf(await replace(undefined, productId, productBody()), 401);
+    ok(await readProduct(productId), 200);
   });
 });
 
@@ -410,8 +346,6 @@ describe('catalog: bad input is a 400 problem with paths, and writes nothing', (
   });
 
   it('left the SKU unclaimed after every rejected write', async () => {
-    expect((await client.request('POST', '/admin/products', { token: admin, body: valid() })).status).toBe(
-      201,
-    );
+    ok(await create(admin, valid()), 201);
   });
 });

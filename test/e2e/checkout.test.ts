@@ -24,22 +24,23 @@ import { orderIdFor } from '#orders/domain/order.ts';
 import { LOCAL_CREDENTIALS, REGION } from '../../local/template.ts';
 import { ensureWarehouses, type Order } from './support/commerce.ts';
 import { expectDocumented } from './support/contract.ts';
-import { adminToken, client, eventually, type Problem, productBody, uniqueSku } from './support/fixtures.ts';
+import {
+  adminToken,
+  api,
+  client,
+  eventually,
+  ok,
+  type Problem,
+  productBody,
+  type Schemas,
+  uniqueSku,
+} from './support/fixtures.ts';
 
-interface Charge {
-  chargeId: string;
-  amount: number;
-  capturedAmount: number;
-  refundedAmount: number;
-  status: string;
-}
-interface Stock {
-  available: number;
-  reserved: number;
-  sold: number;
-}
+type Charge = Schemas['PspCharges']['items'][number];
+type Stock = Schemas['Stock'];
+type FaultMode = Schemas['FaultRequest']['mode'];
 
-const ADDRESS = {
+const ADDRESS: Schemas['Address'] = {
   name: 'Ada Buyer',
   line1: '1 Test Street',
   city: 'Springfield',
@@ -57,7 +58,7 @@ const inventory = {
 
 beforeAll(async () => {
   admin = await adminToken();
-  await client.request('DELETE', '/dev/faults', { token: admin });
+  ok(await api(admin).DELETE('/dev/faults'), 204);
   await ensureWarehouses(admin);
 });
 
@@ -68,27 +69,32 @@ const key = () => `key-${run}-${Math.random().toString(36).slice(2, 12)}`;
 /** A product of one SKU at `price` with `stock` units received. */
 async function product(price = 1999, stock = 100): Promise<{ sku: string; productId: string }> {
   const sku = uniqueSku('CO');
-  const created = await client.request<{ productId: string }>('POST', '/admin/products', {
-    token: admin,
-    body: productBody({
-      variants: [{ sku, attributes: { size: 'M' }, price: { amount: price, currency: 'USD' } }],
+  const created = ok(
+    await api(admin).POST('/admin/products', {
+      body: productBody({
+        variants: [{ sku, attributes: { size: 'M' }, price: { amount: price, currency: 'USD' } }],
+      }),
     }),
-  });
-  expect(created.status).toBe(201);
+    201,
+  );
   if (stock > 0) {
-    const received = await client.request('POST', `/admin/inventory/${sku}/receive`, {
-      token: admin,
-      body: { quantity: stock },
-    });
-    expect(received.status).toBe(200);
+    ok(
+      await api(admin).POST('/admin/inventory/{sku}/receive', {
+        params: { path: { sku } },
+        body: { quantity: stock },
+      }),
+      200,
+    );
     // Fulfillment routes confirmed orders to where the units are.
-    const allocated = await client.request('POST', '/admin/warehouses/us-east/allocations', {
-      token: admin,
-      body: { sku, quantity: stock },
-    });
-    expect(allocated.status).toBe(200);
+    ok(
+      await api(admin).POST('/admin/warehouses/{warehouseId}/allocations', {
+        params: { path: { warehouseId: 'us-east' } },
+        body: { sku, quantity: stock },
+      }),
+      200,
+    );
   }
-  return { sku, productId: created.body.productId };
+  return { sku, productId: created.productId };
 }
 
 interface Buyer {
@@ -100,39 +106,50 @@ interface Buyer {
 async function buyer(lines: [string, number][] = []): Promise<Buyer> {
   const sub = `buyer-${run}-${++buyers}`;
   const token = await client.token({ sub, email: `${sub}@example.com` });
-  const cart = await client.request<{ cartId: string }>('GET', '/me/cart', { token });
-  const b = { sub, token, cartId: cart.body.cartId };
+  const { cartId } = ok(await api(token).GET('/me/cart'), 200);
   for (const [sku, quantity] of lines) {
-    const added = await client.request('POST', `/carts/${b.cartId}/items`, {
-      token,
-      body: { sku, quantity },
-    });
-    expect(added.status, JSON.stringify(added.body)).toBe(200);
+    ok(
+      await api(token).POST('/carts/{cartId}/items', {
+        params: { path: { cartId } },
+        body: { sku, quantity },
+      }),
+      200,
+    );
   }
-  return b;
+  return { sub, token, cartId };
 }
 
-const checkoutBody = (b: Buyer, token = 'tok_visa') => ({
+const checkoutBody = (b: Buyer, token = 'tok_visa'): Schemas['CheckoutRequest'] => ({
   cartId: b.cartId,
   shippingAddress: ADDRESS,
   payment: { token },
 });
 
+/** POST /checkout through the typed client: the body and key are well-formed. */
 function checkout(
   b: Buyer,
-  options: { key?: string; body?: unknown; headers?: Record<string, string> } = {},
+  options: { key?: string; card?: string; body?: Schemas['CheckoutRequest'] } = {},
 ) {
-  return client.request<{ orderId: string; status: string } & Problem>('POST', '/checkout', {
-    token: b.token,
-    body: options.body ?? checkoutBody(b),
-    headers: { 'idempotency-key': options.key ?? key(), ...options.headers },
+  return api(b.token).POST('/checkout', {
+    params: { header: { 'idempotency-key': options.key ?? key() } },
+    body: options.body ?? checkoutBody(b, options.card),
   });
 }
 
+/** POST /checkout as raw HTTP, for keys and bodies the document forbids. */
+function rawCheckout(b: Buyer, options: { key?: string; body?: unknown } = {}) {
+  return client.request<{ orderId: string; status: string } & Problem>('POST', '/checkout', {
+    token: b.token,
+    body: options.body ?? checkoutBody(b),
+    headers: { 'idempotency-key': options.key ?? key() },
+  });
+}
+
+/** The id of an accepted checkout. */
+const accepted = async (placing: ReturnType<typeof checkout>) => ok(await placing, 202).orderId;
+
 async function order(b: Buyer, orderId: string): Promise<Order> {
-  const res = await client.request<Order>('GET', `/orders/${orderId}`, { token: b.token });
-  expect(res.status).toBe(200);
-  return res.body;
+  return ok(await api(b.token).GET('/orders/{orderId}', { params: { path: { orderId } } }), 200);
 }
 
 /** Statuses of an order the saga confirmed: fulfillment moves it on within a second or so. */
@@ -156,17 +173,11 @@ async function settled(b: Buyer, orderId: string, timeoutMs = SETTLE_MS): Promis
 }
 
 async function stockOf(sku: string): Promise<Stock> {
-  const res = await client.request<Stock>('GET', `/admin/inventory/${sku}`, { token: admin });
-  expect(res.status).toBe(200);
-  return res.body;
+  return ok(await api(admin).GET('/admin/inventory/{sku}', { params: { path: { sku } } }), 200);
 }
 
 async function chargesOf(orderId: string): Promise<Charge[]> {
-  const res = await client.request<{ items: Charge[] }>('GET', `/dev/psp/charges?orderId=${orderId}`, {
-    token: admin,
-  });
-  expect(res.status).toBe(200);
-  return res.body.items;
+  return ok(await api(admin).GET('/dev/psp/charges', { params: { query: { orderId } } }), 200).items;
 }
 
 /** Runs `task` over `items`, at most `width` at a time, keeping their order. */
@@ -184,12 +195,8 @@ async function pool<T, R>(items: readonly T[], width: number, task: (item: T) =>
   return out;
 }
 
-async function arm(step: string, mode: string, orderId: string, count = 1): Promise<void> {
-  const res = await client.request('POST', '/dev/faults', {
-    token: admin,
-    body: { step, mode, count, orderId },
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
+async function arm(step: string, mode: FaultMode, orderId: string, count = 1): Promise<void> {
+  ok(await api(admin).POST('/dev/faults', { body: { step, mode, count, orderId } }), 201);
 }
 
 /**
@@ -252,12 +259,12 @@ describe('checkout: the happy path', () => {
       [b2.sku, 1],
     ]);
     const placed = await checkout(b);
-    expect(placed.status, JSON.stringify(placed.body)).toBe(202);
+    const { orderId, status } = ok(placed, 202);
     await expectDocumented('POST /checkout', placed);
-    expect(placed.headers.get('location')).toBe(`/orders/${placed.body.orderId}`);
-    expect(placed.body.status).toBe('PENDING');
-    const o = await settled(b, placed.body.orderId);
-    const res = await client.request('GET', `/orders/${o.orderId}`, { token: b.token });
+    expect(placed.response.headers.get('location')).toBe(`/orders/${orderId}`);
+    expect(status).toBe('PENDING');
+    const o = await settled(b, orderId);
+    const res = await api(b.token).GET('/orders/{orderId}', { params: { path: { orderId: o.orderId } } });
     await expectDocumented('GET /orders/{orderId}', res);
 
     // 2 x 12.50 + 9.99 = 34.99, under the free-shipping threshold: 5.99 shipping.
@@ -277,8 +284,7 @@ describe('checkout: the happy path', () => {
     expect(await stockOf(a.sku)).toMatchObject({ available: 18, reserved: 0, sold: 2 });
     expect(await stockOf(b2.sku)).toMatchObject({ available: 19, reserved: 0, sold: 1 });
     await expectInvariants(o, a.sku, 20);
-    const cart = await client.request<{ items: unknown[] }>('GET', '/me/cart', { token: b.token });
-    expect(cart.body.items).toEqual([]);
+    expect(ok(await api(b.token).GET('/me/cart'), 200).items).toEqual([]);
 
     let detail: Record<string, unknown> | undefined;
     await eventually(async () => {
@@ -298,17 +304,15 @@ describe('checkout: the happy path', () => {
     });
 
     // The order is listed, newest first, and the listing matches the document.
-    const list = await client.request<{ items: Order[] }>('GET', '/orders', { token: b.token });
+    const list = await api(b.token).GET('/orders');
     await expectDocumented('GET /orders', list);
-    expect(list.body.items.map((x) => x.orderId)).toEqual([o.orderId]);
+    expect(ok(list, 200).items.map((x) => x.orderId)).toEqual([o.orderId]);
   });
 
   it('retries a transient processor error and captures once', async () => {
     const p = await product(2000, 5);
     const b = await buyer([[p.sku, 1]]);
-    const placed = await checkout(b, { body: checkoutBody(b, 'tok_processingError') });
-    expect(placed.status).toBe(202);
-    const o = await settled(b, placed.body.orderId);
+    const o = await settled(b, await accepted(checkout(b, { card: 'tok_processingError' })));
     expect(outcome(o)).toBe('CONFIRMED');
     expect((await chargesOf(o.orderId)).filter((c) => c.capturedAmount > 0)).toHaveLength(1);
     await expectInvariants(o, p.sku, 5);
@@ -321,8 +325,7 @@ describe('checkout: orders that fail', () => {
     async (card) => {
       const p = await product(1500, 3);
       const b = await buyer([[p.sku, 2]]);
-      const placed = await checkout(b, { body: checkoutBody(b, card) });
-      const o = await settled(b, placed.body.orderId);
+      const o = await settled(b, await accepted(checkout(b, { card })));
       expect(o).toMatchObject({
         status: 'FAILED',
         failureReason: 'PAYMENT_DECLINED',
@@ -331,15 +334,15 @@ describe('checkout: orders that fail', () => {
       expect(o.timeline.map((t) => t.status)).toEqual(['PENDING', 'FAILED']);
       expect(await stockOf(p.sku)).toMatchObject({ available: 3, reserved: 0, sold: 0 });
       await expectInvariants(o, p.sku, 3);
-      const cart = await client.request<{ items: { sku: string }[] }>('GET', '/me/cart', { token: b.token });
-      expect(cart.body.items.map((i) => i.sku)).toEqual([p.sku]);
+      const cart = ok(await api(b.token).GET('/me/cart'), 200);
+      expect(cart.items.map((i) => i.sku)).toEqual([p.sku]);
     },
   );
 
   it('out of stock: FAILED OUT_OF_STOCK naming the SKU, nothing held, nothing charged', async () => {
     const p = await product(1000, 1);
     const b = await buyer([[p.sku, 2]]);
-    const o = await settled(b, (await checkout(b)).body.orderId);
+    const o = await settled(b, await accepted(checkout(b)));
     expect(o).toMatchObject({ status: 'FAILED', failureReason: 'OUT_OF_STOCK', payment: { status: 'NONE' } });
     expect(o.failureMessage).toContain(p.sku);
     expect(await chargesOf(o.orderId)).toEqual([]);
@@ -349,17 +352,18 @@ describe('checkout: orders that fail', () => {
   it('a price changed since it was added: FAILED PRICE_CHANGED, nothing charged; re-adding accepts the new price', async () => {
     const p = await product(1000, 5);
     const b = await buyer([[p.sku, 1]]);
-    const current = await client.request<Record<string, unknown>>('GET', `/products/${p.productId}`);
-    const { productId: _id, createdAt: _c, updatedAt: _u, rating: _r, ...writable } = current.body;
-    const raised = await client.request('PUT', `/admin/products/${p.productId}`, {
-      token: admin,
+    const path = { productId: p.productId };
+    const current = ok(await api().GET('/products/{productId}', { params: { path } }), 200);
+    const { productId: _id, createdAt: _c, updatedAt: _u, rating: _r, ...writable } = current;
+    const raised = await api(admin).PUT('/admin/products/{productId}', {
+      params: { path },
       body: {
         ...writable,
         variants: [{ sku: p.sku, attributes: { size: 'M' }, price: { amount: 1200, currency: 'USD' } }],
       },
     });
-    expect(raised.status, JSON.stringify(raised.body)).toBe(200);
-    const o = await settled(b, (await checkout(b)).body.orderId);
+    ok(raised, 200);
+    const o = await settled(b, await accepted(checkout(b)));
     expect(o).toMatchObject({
       status: 'FAILED',
       failureReason: 'PRICE_CHANGED',
@@ -368,15 +372,20 @@ describe('checkout: orders that fail', () => {
     expect(await chargesOf(o.orderId)).toEqual([]);
     await expectInvariants(o, p.sku, 5);
     // Adding again takes the current price; the next checkout charges it.
-    await client.request('POST', `/carts/${b.cartId}/items`, {
-      token: b.token,
-      body: { sku: p.sku, quantity: 1 },
-    });
-    await client.request('PATCH', `/carts/${b.cartId}/items/${p.sku}`, {
-      token: b.token,
-      body: { quantity: 1 },
-    });
-    const again = await settled(b, (await checkout(b)).body.orderId);
+    const cartPath = { cartId: b.cartId };
+    ok(
+      await api(b.token).POST('/carts/{cartId}/items', {
+        params: { path: cartPath },
+        body: { sku: p.sku, quantity: 1 },
+      }),
+    );
+    ok(
+      await api(b.token).PATCH('/carts/{cartId}/items/{sku}', {
+        params: { path: { ...cartPath, sku: p.sku } },
+        body: { quantity: 1 },
+      }),
+    );
+    const again = await settled(b, await accepted(checkout(b)));
     expect(outcome(again)).toBe('CONFIRMED');
     expect(again.total.amount).toBe(1799);
   });
@@ -388,9 +397,9 @@ describe('checkout: bad input changes nothing', () => {
     const b = await buyer([[p.sku, 1]]);
     const other = await buyer([[p.sku, 1]]);
     const empty = await buyer();
-    const before = await client.request<{ version: number }>('GET', '/me/cart', { token: b.token });
-    const cases: { name: string; res: Awaited<ReturnType<typeof checkout>>; status: number }[] = [];
-    const expectStatus = async (name: string, res: Awaited<ReturnType<typeof checkout>>, status: number) =>
+    const before = ok(await api(b.token).GET('/me/cart'), 200);
+    const cases: { name: string; res: Awaited<ReturnType<typeof rawCheckout>>; status: number }[] = [];
+    const expectStatus = async (name: string, res: Awaited<ReturnType<typeof rawCheckout>>, status: number) =>
       cases.push({ name, res, status });
     await expectStatus(
       'no key',
@@ -398,7 +407,7 @@ describe('checkout: bad input changes nothing', () => {
       400,
     );
     for (const bad of ['short', 'has space in it', 'x'.repeat(129), 'ünïcode-key-1']) {
-      await expectStatus(`key ${bad}`, await checkout(b, { key: bad }), 400);
+      await expectStatus(`key ${bad}`, await rawCheckout(b, { key: bad }), 400);
     }
     const body = checkoutBody(b);
     for (const [name, broken] of [
@@ -411,7 +420,7 @@ describe('checkout: bad input changes nothing', () => {
       ['bad cart id', { ...body, cartId: '../etc' }],
       ['array body', [body]],
     ] as const) {
-      await expectStatus(name, await checkout(b, { body: broken }), 400);
+      await expectStatus(name, await rawCheckout(b, { body: broken }), 400);
     }
     await expectStatus(
       'raw text',
@@ -422,8 +431,8 @@ describe('checkout: bad input changes nothing', () => {
       }),
       400,
     );
-    await expectStatus("someone else's cart", await checkout(b, { body: checkoutBody(other) }), 404);
-    await expectStatus('an empty cart', await checkout(empty), 422);
+    await expectStatus("someone else's cart", await rawCheckout(b, { body: checkoutBody(other) }), 404);
+    await expectStatus('an empty cart', await rawCheckout(empty), 422);
     const anonymous = await client.request('POST', '/checkout', {
       body: checkoutBody(b),
       headers: { 'idempotency-key': key() },
@@ -434,51 +443,46 @@ describe('checkout: bad input changes nothing', () => {
       expect(c.res.headers.get('content-type'), c.name).toContain('application/problem+json');
       await expectDocumented('POST /checkout', c.res);
     }
-    expect(
-      (await client.request<{ items: unknown[] }>('GET', '/orders', { token: b.token })).body.items,
-    ).toEqual([]);
-    const after = await client.request<{ version: number }>('GET', '/me/cart', { token: b.token });
-    expect(after.body.version).toBe(before.body.version);
+    expect(ok(await api(b.token).GET('/orders'), 200).items).toEqual([]);
+    expect(ok(await api(b.token).GET('/me/cart'), 200).version).toBe(before.version);
     expect(await stockOf(p.sku)).toMatchObject({ available: 4, reserved: 0, sold: 0 });
   });
 
   it("answers 404 for someone else's order and 400 for an id no order has; cursors are bound to their user", async () => {
     const p = await product(1000, 4);
     const b = await buyer([[p.sku, 1]]);
-    const o = await settled(b, (await checkout(b)).body.orderId);
+    const o = await settled(b, await accepted(checkout(b)));
     const stranger = await buyer();
-    const theirs = await client.request('GET', `/orders/${o.orderId}`, { token: stranger.token });
-    expect(theirs.status).toBe(404);
+    const orderPath = { params: { path: { orderId: o.orderId } } };
+    const theirs = await api(stranger.token).GET('/orders/{orderId}', orderPath);
+    expect(theirs.response.status).toBe(404);
     await expectDocumented('GET /orders/{orderId}', theirs);
-    const adminView = await client.request<Order>('GET', `/orders/${o.orderId}`, { token: admin });
-    expect(adminView.body.orderId).toBe(o.orderId);
+    expect(ok(await api(admin).GET('/orders/{orderId}', orderPath), 200).orderId).toBe(o.orderId);
     const malformed = await client.request('GET', '/orders/not-an-order', { token: b.token });
     expect(malformed.status).toBe(400);
     await expectDocumented('GET /orders/{orderId}', malformed);
 
     // Two more orders, then pages of one: newest first, and a cursor is this user's only.
     for (let i = 0; i < 2; i++) {
-      await client.request('POST', `/carts/${b.cartId}/items`, {
-        token: b.token,
-        body: { sku: p.sku, quantity: 1 },
-      });
-      await settled(b, (await checkout(b)).body.orderId);
+      ok(
+        await api(b.token).POST('/carts/{cartId}/items', {
+          params: { path: { cartId: b.cartId } },
+          body: { sku: p.sku, quantity: 1 },
+        }),
+      );
+      await settled(b, await accepted(checkout(b)));
     }
-    const first = await client.request<{ items: Order[]; nextCursor?: string }>('GET', '/orders?limit=1', {
-      token: b.token,
-    });
-    const all = await client.request<{ items: Order[] }>('GET', '/orders', { token: b.token });
-    expect(all.body.items).toHaveLength(3);
-    expect(first.body.items[0]?.orderId).toBe(all.body.items[0]?.orderId);
-    const createdAt = all.body.items.map((x) => x.timeline[0]?.at ?? '');
+    const first = ok(await api(b.token).GET('/orders', { params: { query: { limit: 1 } } }), 200);
+    const all = ok(await api(b.token).GET('/orders'), 200);
+    expect(all.items).toHaveLength(3);
+    expect(first.items[0]?.orderId).toBe(all.items[0]?.orderId);
+    const createdAt = all.items.map((x) => x.timeline[0]?.at ?? '');
     expect([...createdAt].sort().reverse()).toEqual(createdAt);
-    const cursor = first.body.nextCursor as string;
-    const second = await client.request<{ items: Order[] }>('GET', `/orders?limit=1&cursor=${cursor}`, {
-      token: b.token,
-    });
-    expect(second.body.items[0]?.orderId).toBe(all.body.items[1]?.orderId);
-    const stolen = await client.request('GET', `/orders?cursor=${cursor}`, { token: stranger.token });
-    expect(stolen.status).toBe(400);
+    const cursor = first.nextCursor as string;
+    const second = ok(await api(b.token).GET('/orders', { params: { query: { limit: 1, cursor } } }), 200);
+    expect(second.items[0]?.orderId).toBe(all.items[1]?.orderId);
+    const stolen = await api(stranger.token).GET('/orders', { params: { query: { cursor } } });
+    expect(stolen.response.status).toBe(400);
     await expectDocumented('GET /orders', stolen);
     for (const q of ['limit=0', 'limit=101', 'limit=x', 'cursor=%20', 'sort=old']) {
       const res = await client.request('GET', `/orders?${q}`, { token: b.token });
@@ -492,26 +496,21 @@ describe('checkout: idempotency', () => {
     const p = await product(1000, 10);
     const b = await buyer([[p.sku, 1]]);
     const k = key();
-    const first = await checkout(b, { key: k });
-    expect(first.status).toBe(202);
-    expect(first.body.orderId).toBe(orderIdFor(b.sub, k));
-    const o = await settled(b, first.body.orderId);
+    const first = await accepted(checkout(b, { key: k }));
+    expect(first).toBe(orderIdFor(b.sub, k));
+    const o = await settled(b, first);
     const again = await checkout(b, { key: k });
-    expect([200, 202]).toContain(again.status);
-    expect(again.body.orderId).toBe(first.body.orderId);
-    const changed = await checkout(b, {
-      key: k,
-      body: { ...checkoutBody(b), payment: { token: 'tok_chargeDeclined' } },
-    });
-    expect(changed.status).toBe(422);
+    expect([200, 202]).toContain(again.response.status);
+    expect(again.data?.orderId).toBe(first);
+    const changed = await checkout(b, { key: k, card: 'tok_chargeDeclined' });
+    expect(changed.response.status).toBe(422);
     await expectDocumented('POST /checkout', changed);
     expect(await chargesOf(o.orderId)).toHaveLength(1);
     // Another buyer's same key is another checkout.
     const c = await buyer([[p.sku, 1]]);
-    const theirs = await checkout(c, { key: k });
-    expect(theirs.status).toBe(202);
-    expect(theirs.body.orderId).not.toBe(first.body.orderId);
-    await settled(c, theirs.body.orderId);
+    const theirs = await accepted(checkout(c, { key: k }));
+    expect(theirs).not.toBe(first);
+    await settled(c, theirs);
   });
 
   it('20 parallel requests with one key place one order and charge once', async () => {
@@ -519,17 +518,17 @@ describe('checkout: idempotency', () => {
     const b = await buyer([[p.sku, 1]]);
     const k = key();
     const answers = await Promise.all(Array.from({ length: 20 }, () => checkout(b, { key: k })));
-    const statuses = answers.map((a) => a.status);
+    const statuses = answers.map((a) => a.response.status);
     // One runs; a duplicate that arrives while it runs is told to retry (409), later ones replay it.
     for (const s of statuses) expect([202, 409]).toContain(s);
-    const ids = new Set(answers.filter((a) => a.status === 202).map((a) => a.body.orderId));
+    const ids = new Set(answers.filter((a) => a.response.status === 202).map((a) => a.data?.orderId));
     expect(ids.size).toBe(1);
     const [orderId] = [...ids] as [string];
     for (const a of answers) await expectDocumented('POST /checkout', a);
     const o = await settled(b, orderId);
     expect(outcome(o)).toBe('CONFIRMED');
-    const listed = await client.request<{ items: Order[] }>('GET', '/orders', { token: b.token });
-    expect(listed.body.items.map((x) => x.orderId)).toEqual([orderId]);
+    const listed = ok(await api(b.token).GET('/orders'), 200);
+    expect(listed.items.map((x) => x.orderId)).toEqual([orderId]);
     expect(await chargesOf(orderId)).toHaveLength(1);
     await expectInvariants(o, p.sku, 10);
   });
@@ -539,17 +538,17 @@ describe('checkout: idempotency', () => {
     const b = await buyer([[p.sku, 1]]);
     const k = key();
     // The function writes the order and starts the saga, then crashes before answering.
-    const res = await client.request('POST', '/dev/faults', {
-      token: admin,
-      body: { step: 'PlaceOrder', mode: 'crash-after-success', count: 1 },
-    });
-    expect(res.status).toBe(201);
+    ok(
+      await api(admin).POST('/dev/faults', {
+        body: { step: 'PlaceOrder', mode: 'crash-after-success', count: 1 },
+      }),
+      201,
+    );
     const crashed = await checkout(b, { key: k });
-    expect(crashed.status).toBe(502);
-    const retried = await checkout(b, { key: k });
-    expect(retried.status).toBe(202);
-    expect(retried.body.orderId).toBe(orderIdFor(b.sub, k));
-    const o = await settled(b, retried.body.orderId);
+    expect(crashed.response.status).toBe(502);
+    const retried = await accepted(checkout(b, { key: k }));
+    expect(retried).toBe(orderIdFor(b.sub, k));
+    const o = await settled(b, retried);
     expect(outcome(o)).toBe('CONFIRMED');
     expect(await chargesOf(o.orderId)).toHaveLength(1);
   });
@@ -559,9 +558,8 @@ describe('checkout: concurrency', () => {
   it('30 buyers racing for 10 units: exactly 10 sold, 20 OUT_OF_STOCK, no oversell', async () => {
     const p = await product(1000, 10);
     const racers = await Promise.all(Array.from({ length: 30 }, () => buyer([[p.sku, 1]])));
-    const placed = await Promise.all(racers.map((b) => checkout(b)));
-    for (const res of placed) expect(res.status).toBe(202);
-    const orders = await Promise.all(racers.map((b, i) => settled(b, placed[i]?.body.orderId as string)));
+    const placed = await Promise.all(racers.map((b) => accepted(checkout(b))));
+    const orders = await Promise.all(racers.map((b, i) => settled(b, placed[i] as string)));
     const confirmed = orders.filter((o) => outcome(o) === 'CONFIRMED');
     const short = orders.filter((o) => o.failureReason === 'OUT_OF_STOCK');
     expect(confirmed).toHaveLength(10);
@@ -586,7 +584,7 @@ describe('checkout: the fault matrix', () => {
 
   interface Case {
     step: string;
-    mode: string;
+    mode: FaultMode;
     count: number;
     card: string;
     expected: { status: string; reason?: string };
@@ -607,13 +605,15 @@ describe('checkout: the fault matrix', () => {
       })),
     ),
     // A step before the pivot that keeps failing past its retries: compensated, no net charge.
-    ...(['ReserveInventory', 'AuthorizePayment', 'CapturePayment'] as const).map((step) => ({
-      step,
-      mode: 'crash-after-success',
-      count: 4,
-      card: 'tok_visa',
-      expected: { status: 'FAILED', reason: 'INTERNAL' },
-    })),
+    ...(['ReserveInventory', 'AuthorizePayment', 'CapturePayment'] as const).map(
+      (step): Case => ({
+        step,
+        mode: 'crash-after-success',
+        count: 4,
+        card: 'tok_visa',
+        expected: { status: 'FAILED', reason: 'INTERNAL' },
+      }),
+    ),
     {
       step: 'CommitReservation',
       mode: 'error',
@@ -631,9 +631,8 @@ describe('checkout: the fault matrix', () => {
       const b = await buyer([[p.sku, 2]]);
       const k = key();
       await arm(c.step, c.mode, orderIdFor(b.sub, k), c.count);
-      const res = await checkout(b, { key: k, body: checkoutBody(b, c.card) });
-      expect(res.status, JSON.stringify(res.body)).toBe(202);
-      return { c, b, orderId: res.body.orderId, sku: p.sku };
+      const orderId = await accepted(checkout(b, { key: k, card: c.card }));
+      return { c, b, orderId, sku: p.sku };
     });
     const results = await Promise.all(
       placed.map(async ({ c, b, orderId, sku }) => ({ c, sku, o: await settled(b, orderId, 150_000) })),
@@ -646,8 +645,7 @@ describe('checkout: the fault matrix', () => {
       });
       await expectInvariants(o, sku, 3);
     }
-    const armed = await client.request<unknown>('DELETE', '/dev/faults', { token: admin });
-    expect(armed.status).toBe(204);
+    ok(await api(admin).DELETE('/dev/faults'), 204);
   }, 240_000);
 
   it('a hold the reaper released while the saga was paying is compensated, never oversold', async () => {
@@ -657,7 +655,7 @@ describe('checkout: the fault matrix', () => {
     const orderId = orderIdFor(b.sub, k);
     // CapturePayment hangs for its timeout: the reservation is held meanwhile.
     await arm('CapturePayment', 'timeout', orderId);
-    await checkout(b, { key: k });
+    await accepted(checkout(b, { key: k }));
     await eventually(async () => (await inventory.store.getReservation(orderId))?.status === 'HELD', 15_000);
     // The hold expires, and the reaper returns its units to the shelf.
     await doc.send(

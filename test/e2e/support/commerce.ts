@@ -2,11 +2,10 @@
  * What the order-flow suites share: products with stock received and allocated to warehouses,
  * buyers with a cart, checkout, and polling an order until a condition holds, all through the API.
  */
-import { expect } from 'vitest';
 import { DEMO_WAREHOUSES } from '../../../lambdas/fulfillment/seed.ts';
-import { client, eventually, productBody, uniqueSku } from './fixtures.ts';
+import { api, client, eventually, ok, productBody, type Schemas, uniqueSku } from './fixtures.ts';
 
-export const ADDRESS = {
+export const ADDRESS: Schemas['Address'] = {
   name: 'Ada Buyer',
   line1: '1 Test Street',
   city: 'Springfield',
@@ -15,31 +14,8 @@ export const ADDRESS = {
   country: 'US',
 };
 
-export interface Money {
-  amount: number;
-  currency: string;
-}
-
-export interface Order {
-  orderId: string;
-  userId: string;
-  status: string;
-  items: { sku: string; quantity: number; unitPrice: Money; lineTotal: Money }[];
-  subtotal: Money;
-  shipping: Money;
-  total: Money;
-  payment: { status: string; amount: Money };
-  failureReason?: string;
-  failureMessage?: string;
-  shipments: {
-    shipmentId: string;
-    warehouseId: string;
-    items: { sku: string; quantity: number }[];
-    status: string;
-    trackingNumber?: string;
-  }[];
-  timeline: { status: string; at: string; reason?: string; shipmentId?: string; shipmentStatus?: string }[];
-}
+export type Money = Schemas['Money'];
+export type Order = Schemas['Order'];
 
 export interface Buyer {
   sub: string;
@@ -57,8 +33,10 @@ export const newKey = () => `key-${run}-${Math.random().toString(36).slice(2, 12
 /** The demo warehouses, as the seed writes them (PUT is idempotent). */
 export async function ensureWarehouses(admin: string): Promise<void> {
   for (const { warehouseId, ...body } of DEMO_WAREHOUSES) {
-    const res = await client.request('PUT', `/admin/warehouses/${warehouseId}`, { token: admin, body });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    ok(
+      await api(admin).PUT('/admin/warehouses/{warehouseId}', { params: { path: { warehouseId } }, body }),
+      200,
+    );
   }
 }
 
@@ -72,29 +50,34 @@ export async function product(
   at: Record<string, number> = { 'us-east': 100 },
 ): Promise<{ sku: string; productId: string; received: number }> {
   const sku = uniqueSku('FL');
-  const created = await client.request<{ productId: string }>('POST', '/admin/products', {
-    token: admin,
-    body: productBody({
-      variants: [{ sku, attributes: { size: 'M' }, price: { amount: price, currency: 'USD' } }],
+  const created = ok(
+    await api(admin).POST('/admin/products', {
+      body: productBody({
+        variants: [{ sku, attributes: { size: 'M' }, price: { amount: price, currency: 'USD' } }],
+      }),
     }),
-  });
-  expect(created.status).toBe(201);
+    201,
+  );
   const received = Object.values(at).reduce((a, b) => a + b, 0);
   if (received > 0) {
-    const res = await client.request('POST', `/admin/inventory/${sku}/receive`, {
-      token: admin,
-      body: { quantity: received },
-    });
-    expect(res.status).toBe(200);
+    ok(
+      await api(admin).POST('/admin/inventory/{sku}/receive', {
+        params: { path: { sku } },
+        body: { quantity: received },
+      }),
+      200,
+    );
   }
   for (const [warehouseId, quantity] of Object.entries(at)) {
-    const res = await client.request('POST', `/admin/warehouses/${warehouseId}/allocations`, {
-      token: admin,
-      body: { sku, quantity },
-    });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    ok(
+      await api(admin).POST('/admin/warehouses/{warehouseId}/allocations', {
+        params: { path: { warehouseId } },
+        body: { sku, quantity },
+      }),
+      200,
+    );
   }
-  return { sku, productId: created.body.productId, received };
+  return { sku, productId: created.productId, received };
 }
 
 export async function buyer(
@@ -104,31 +87,29 @@ export async function buyer(
   const sub = `buyer-${run}-${++buyers}`;
   const email = `${sub}@example.com`;
   const token = await client.token({ sub, email, ...(options.phone ? { phone: options.phone } : {}) });
-  const cart = await client.request<{ cartId: string }>('GET', '/me/cart', { token });
+  const { cartId } = ok(await api(token).GET('/me/cart'), 200);
   for (const [sku, quantity] of lines) {
-    const added = await client.request('POST', `/carts/${cart.body.cartId}/items`, {
-      token,
-      body: { sku, quantity },
-    });
-    expect(added.status, JSON.stringify(added.body)).toBe(200);
+    ok(
+      await api(token).POST('/carts/{cartId}/items', {
+        params: { path: { cartId } },
+        body: { sku, quantity },
+      }),
+      200,
+    );
   }
-  return { sub, token, cartId: cart.body.cartId, email, ...(options.phone ? { phone: options.phone } : {}) };
+  return { sub, token, cartId, email, ...(options.phone ? { phone: options.phone } : {}) };
 }
 
 export async function checkout(b: Buyer, card = 'tok_visa', key = newKey()): Promise<string> {
-  const res = await client.request<{ orderId: string }>('POST', '/checkout', {
-    token: b.token,
+  const placed = await api(b.token).POST('/checkout', {
+    params: { header: { 'idempotency-key': key } },
     body: { cartId: b.cartId, shippingAddress: ADDRESS, payment: { token: card } },
-    headers: { 'idempotency-key': key },
   });
-  expect(res.status, JSON.stringify(res.body)).toBe(202);
-  return res.body.orderId;
+  return ok(placed, 202).orderId;
 }
 
 export async function orderOf(token: string, orderId: string): Promise<Order> {
-  const res = await client.request<Order>('GET', `/orders/${orderId}`, { token });
-  expect(res.status).toBe(200);
-  return res.body;
+  return ok(await api(token).GET('/orders/{orderId}', { params: { path: { orderId } } }), 200);
 }
 
 /** Polls the order until `done` holds; answers the order. */

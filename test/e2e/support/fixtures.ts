@@ -1,8 +1,67 @@
-import { inject } from 'vitest';
-import type { SeedProduct } from '../../../local/seed/catalog-generator.ts';
-import { StoreClient } from '../../../local/seed/store-client.ts';
+import { expect, inject } from 'vitest';
+import {
+  type components,
+  createStoreClient,
+  type Problem,
+  type StoreClient as TypedStoreClient,
+} from '../../../client/index.ts';
+import { type ApiResponse, StoreClient } from '../../../local/seed/store-client.ts';
 
+export type { Problem };
+export type Schemas = components['schemas'];
+
+/**
+ * Raw HTTP. Requests go through the typed client (`api`) wherever the document can say them;
+ * deliberately malformed ones (bad input, wrong types, raw bodies) stay on this one, since the
+ * typed client rightly refuses to express them.
+ */
 export const client = new StoreClient(inject('baseUrl'));
+
+const typedClients = new Map<string, TypedStoreClient>();
+
+/** The typed client generated from the OpenAPI document, sending `token` (or no token). */
+export function api(token?: string): TypedStoreClient {
+  const cacheKey = token ?? '';
+  let typed = typedClients.get(cacheKey);
+  if (!typed) {
+    typed = createStoreClient({ baseUrl: inject('baseUrl'), ...(token ? { token } : {}) });
+    typedClients.set(cacheKey, typed);
+  }
+  return typed;
+}
+
+/** What the typed client answers: `data` for a 2xx, `error` (the problem) otherwise. */
+export interface Answer<D = unknown, E = unknown> {
+  data?: D;
+  error?: E;
+  response: Response;
+}
+
+/** A typed answer as a raw response (status, headers, body), or a raw response as it is. */
+export function asResponse(res: ApiResponse<unknown> | Answer): ApiResponse<unknown> {
+  if ('body' in res) return res;
+  return { status: res.response.status, headers: res.response.headers, body: res.data ?? res.error };
+}
+
+/**
+ * The data of a successful answer, asserting its status (`expected`, else any 2xx); a failed
+ * expectation shows the problem the API answered.
+ */
+export function ok<A extends Answer>(answer: A, expected?: number): NonNullable<A['data']> {
+  const { status } = answer.response;
+  const why = `${answer.response.url} answered ${status}: ${JSON.stringify(answer.error ?? answer.data)}`;
+  if (expected === undefined) expect(status >= 200 && status < 300, why).toBe(true);
+  else expect(status, why).toBe(expected);
+  return answer.data as NonNullable<A['data']>;
+}
+
+/** The problem of a failed answer, asserting its status and problem+json. */
+export function problemOf<A extends Answer>(answer: A, expected: number): Problem {
+  const why = `${answer.response.url}: ${JSON.stringify(answer.error ?? answer.data)}`;
+  expect(answer.response.status, why).toBe(expected);
+  expect(answer.response.headers.get('content-type'), why).toContain('application/problem+json');
+  return answer.error as Problem;
+}
 
 /** A made-up word unique to this run, so assertions never collide with the demo catalog. */
 export function uniqueWord(length = 9): string {
@@ -20,7 +79,7 @@ export function uniqueSku(prefix = 'E2E'): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`.toUpperCase();
 }
 
-export function productBody(overrides: Partial<SeedProduct> = {}): SeedProduct {
+export function productBody(overrides: Partial<Schemas['ProductWrite']> = {}): Schemas['ProductWrite'] {
   return {
     name: `Test Product ${uniqueWord()}`,
     description: 'A product written by the end-to-end suite.',
@@ -53,12 +112,4 @@ export async function eventually(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   throw new Error(`condition not met within ${timeoutMs} ms`);
-}
-
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail?: string;
-  errors?: { path: string; message: string }[];
 }
