@@ -6,6 +6,7 @@ import {
   type StoreClient as TypedStoreClient,
 } from '../../../client/index.ts';
 import { type ApiResponse, StoreClient } from '../../../local/seed/store-client.ts';
+import { tokenSourceFromEnv } from './token-source.ts';
 
 export type { Problem };
 export type Schemas = components['schemas'];
@@ -15,7 +16,8 @@ export type Schemas = components['schemas'];
  * deliberately malformed ones (bad input, wrong types, raw bodies) stay on this one, since the
  * typed client rightly refuses to express them.
  */
-export const client = new StoreClient(inject('baseUrl'));
+// Tokens from the local issuer, or from a deployed stage's user pool (E2E_TOKEN_SOURCE=cognito).
+export const client = new StoreClient(inject('baseUrl'), tokenSourceFromEnv());
 
 const typedClients = new Map<string, TypedStoreClient>();
 
