@@ -18,8 +18,9 @@ export const handler = httpHandler(async (event) => {
     if (values) params[name] = values;
   }
   const query = validate(SearchQuerySchema, params, 'query');
-  checkSearchQuery(query);
+  // Building the body decodes the cursor: a malformed one is a 400 before any 422.
   const body = buildSearchBody(query);
+  checkSearchQuery(query);
   const response = await (await productIndex()).search(body);
   // No index yet means nothing was ever indexed: an empty result, not an error.
   return { status: 200, body: response ? toSearchResult(query, response) : emptySearchResult() };
