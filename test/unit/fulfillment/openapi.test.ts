@@ -22,7 +22,7 @@ import {
   ownStatuses,
   produced,
   refusedFields,
-} from '../orders/openapi-contract.ts';
+} from '../openapi-support.ts';
 import { apiEvent, lambdaContext } from '../support.ts';
 import { order, world } from './fixtures.ts';
 

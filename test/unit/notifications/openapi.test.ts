@@ -12,7 +12,7 @@ import {
   expectDocumented,
   ownStatuses,
   produced,
-} from '../orders/openapi-contract.ts';
+} from '../openapi-support.ts';
 import { apiEvent, lambdaContext } from '../support.ts';
 import { InMemoryNotifications } from './memory.ts';
 

@@ -22,7 +22,7 @@ import {
   ownStatuses,
   produced,
   refusedFields,
-} from './openapi-contract.ts';
+} from '../openapi-support.ts';
 
 const world = setup();
 const afterPlacement = {

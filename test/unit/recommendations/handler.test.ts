@@ -7,7 +7,7 @@ import {
   ownStatuses,
   produced,
   refusedFields,
-} from '../orders/openapi-contract.ts';
+} from '../openapi-support.ts';
 import { apiEvent, lambdaContext } from '../support.ts';
 import { InMemoryCoPurchases, InMemoryReads, placed, product } from './memory.ts';
 

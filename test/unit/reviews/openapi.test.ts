@@ -16,7 +16,7 @@ import {
   ownStatuses,
   produced,
   refusedFields,
-} from '../orders/openapi-contract.ts';
+} from '../openapi-support.ts';
 import { apiEvent, lambdaContext } from '../support.ts';
 import { memoryDeps } from './memory.ts';
 

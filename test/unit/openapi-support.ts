@@ -12,7 +12,7 @@ import addFormatsModule from 'ajv-formats';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { expect } from 'vitest';
 import * as z from 'zod';
-import { buildOpenApiDocument } from '../../../lambdas/ops/openapi.ts';
+import { buildOpenApiDocument } from '../../lambdas/ops/openapi.ts';
 
 type Json = Record<string, unknown>;
 interface Parameter {
