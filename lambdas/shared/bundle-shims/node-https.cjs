@@ -1,2 +1,2 @@
 // `node:https` for bundles, taken with `require` (see node-http.cjs).
-module.exports = require('node:https');
+module.exports = require('https');
