@@ -67,7 +67,17 @@ export function registerCartPaths(registry: OpenAPIRegistry, { bearer, problem }
     security: optional,
     // No body, or an empty JSON object: nothing about a new cart is the client's to choose.
     request: { body: { required: false, content: { 'application/json': { schema: CreateCartSchema } } } },
-    responses: { 201: cart('The new cart'), 400: badRequest, 401: unauthorized },
+    responses: {
+      201: {
+        ...cart('The new cart'),
+        headers: {
+          ...cart('').headers,
+          location: header('The cart: `/carts/{cartId}`.'),
+        },
+      },
+      400: badRequest,
+      401: unauthorized,
+    },
   });
   registry.registerPath({
     method: 'get',

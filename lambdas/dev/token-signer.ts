@@ -4,10 +4,11 @@
  */
 import { createPrivateKey, type JsonWebKey, type KeyObject, randomUUID, sign } from 'node:crypto';
 import * as z from 'zod';
+import { boundedString } from '#shared/text.ts';
 
 export const DevTokenRequestSchema = z
   .strictObject({
-    sub: z.string().min(1).max(128),
+    sub: boundedString(128),
     groups: z.array(z.string().min(1).max(64)).max(20).optional(),
     email: z.email().optional(),
     phone: z

@@ -115,7 +115,16 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
     security: admin,
     request: { body: { required: true, content: { 'application/json': { schema: ProductWriteSchema } } } },
     responses: {
-      201: withRequestId(json(ProductSchema, 'Created')),
+      201: {
+        ...json(ProductSchema, 'Created'),
+        headers: {
+          ...requestId,
+          location: {
+            description: 'The product: `/products/{productId}`.',
+            schema: { type: 'string' as const },
+          },
+        },
+      },
       400: badRequest,
       401: unauthorized,
       403: forbidden,

@@ -97,11 +97,12 @@ export const IsoInstantSchema = z
 /** The API's list `limit` (API.md: 1..100, default 20), documented with what it counts. */
 export function limitParam(what: string, max = 100, fallback = 20) {
   const message = `limit: a whole number from 1 to ${max}.`;
-  return z.coerce
-    .number()
-    .int(message)
-    .min(1, message)
-    .max(max, message)
+  // Decimal digits only: `0x10`, `1e1` or ` 12 ` are not the integer the document states.
+  return z
+    .preprocess(
+      (value) => (typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value),
+      z.int({ error: message }).min(1, message).max(max, message),
+    )
     .default(fallback)
     .meta({ description: `${what} per page, 1..${max} (default ${fallback}).` });
 }

@@ -4,6 +4,13 @@
  */
 import * as z from 'zod';
 
+/** 0..`max` code points (any characters). */
+export const maxChars = (max: number, message = `At most ${max} characters.`) =>
+  z
+    .string()
+    .refine((value) => [...value].length <= max, message)
+    .meta({ maxLength: max });
+
 /** 1..`max` code points (any characters). */
 export const boundedString = (max: number, message = `1 to ${max} characters.`) =>
   z

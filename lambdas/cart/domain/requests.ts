@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { SKU_PATTERN } from '#catalog/domain/product.ts';
+import { boundedString } from '#shared/text.ts';
 
 /** The catalog's SKU format: a string that cannot be a SKU is bad input, not an unknown SKU. */
 export const SkuSchema = z.string().regex(SKU_PATTERN, 'SKU: 1-64 of A-Z, 0-9, "-" and "_".');
@@ -67,7 +68,7 @@ export const SetCartItemSchema = z
   .meta({ id: 'SetCartItem', description: 'The new quantity; 0 removes the line.' });
 
 export const MergeCartSchema = z
-  .strictObject({ cartId: z.string().min(1).max(128) })
+  .strictObject({ cartId: boundedString(128) })
   .meta({ id: 'MergeCart', description: "The guest cart to merge into the signed-in user's cart." });
 
 /** POST /carts takes no fields; a body, if sent, must be an empty object. */

@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { cursorParam, limitParam } from '#shared/cursor.ts';
 import { UnprocessableError } from '#shared/errors.ts';
-import { boundedString, freeText } from '#shared/text.ts';
+import { boundedString, freeText, maxChars } from '#shared/text.ts';
 
 /**
  * One product write is one DynamoDB transaction: the product plus one claim per SKU, and DynamoDB
@@ -112,7 +112,7 @@ function freeFormMap(key: z.ZodType<string>, value: z.ZodType<string>, maxEntrie
   );
 }
 
-const AttributesSchema = freeFormMap(AttributeKeySchema, z.string().max(500), MAX_ATTRIBUTES).meta({
+const AttributesSchema = freeFormMap(AttributeKeySchema, maxChars(500), MAX_ATTRIBUTES).meta({
   maxProperties: MAX_ATTRIBUTES,
   // OpenAPI 3.0 has no `propertyNames`: the key rule, as JSON Schema would state it, in an extension.
   'x-propertyNames': {
@@ -136,7 +136,7 @@ export const VariantSchema = z
 
 const productFields = {
   name: freeText(200, 'Name'),
-  description: z.string().max(5000).default(''),
+  description: maxChars(5000).default(''),
   brand: freeText(100, 'Brand'),
   category: z.string().max(64).regex(CATEGORY_PATTERN, 'Category: a lowercase slug such as "outdoor-gear".'),
   images: z

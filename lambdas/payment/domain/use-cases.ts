@@ -26,6 +26,8 @@ export interface PaymentDeps {
 /** ReversePayment also reads the charge back, to learn what money moved. */
 export interface ReversalDeps extends PaymentDeps {
   provider: PaymentProvider & ChargeLookup;
+  /** Told when this run itself voided or refunded (not when it found an earlier run's reversal). */
+  onReversed?: (status: 'VOIDED' | 'REFUNDED') => void;
 }
 
 /** The provider idempotency key of a step of an order: `order:<orderId>:<step>[:<part>]`. */
@@ -178,11 +180,15 @@ export async function reversePayment(
     if (refunded) return answer('REFUNDED', refunded.amount, charge);
     try {
       if (charge.status === 'AUTHORIZED') {
-        return answer('VOIDED', charge.amount, await deps.provider.void(charge.chargeId, voidKey));
+        const after = await deps.provider.void(charge.chargeId, voidKey);
+        deps.onReversed?.('VOIDED');
+        return answer('VOIDED', charge.amount, after);
       }
       if (charge.status === 'CAPTURED') {
         const left = { amount: charge.capturedAmount - charge.refundedAmount, currency: charge.currency };
-        return answer('REFUNDED', left.amount, await deps.provider.refund(charge.chargeId, left, refundKey));
+        const after = await deps.provider.refund(charge.chargeId, left, refundKey);
+        deps.onReversed?.('REFUNDED');
+        return answer('REFUNDED', left.amount, after);
       }
       return answer('NOTHING_TO_REVERSE', 0, charge);
     } catch (error) {

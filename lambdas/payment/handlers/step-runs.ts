@@ -25,11 +25,11 @@ export function authorizeRun(deps: PaymentDeps, metrics: BusinessMetrics) {
   };
 }
 
-/** ReversePayment, a void or a refund counted (CompensationsRun by step). */
+/** ReversePayment, a void or a refund it made counted (CompensationsRun by step). */
 export function reverseRun(deps: ReversalDeps, metrics: BusinessMetrics) {
   return async (input: ReversePaymentInput) => {
-    const reversed = await reversePayment(deps, input);
-    if (reversed.status !== 'NOTHING_TO_REVERSE') metrics.record('CompensationsRun', 1, 'ReversePayment');
-    return reversed;
+    // Counted when this run reverses, not when a rerun finds the reversal an earlier run made.
+    const onReversed = () => metrics.record('CompensationsRun', 1, 'ReversePayment');
+    return reversePayment({ ...deps, onReversed }, input);
   };
 }

@@ -13,7 +13,7 @@ import {
   wrongQueryCursor,
 } from '#shared/cursor.ts';
 import { UnprocessableError } from '#shared/errors.ts';
-import { boundedString } from '#shared/text.ts';
+import { freeText, maxChars } from '#shared/text.ts';
 import { ITEM_SOURCE_FIELDS, type SearchDocument, type SearchItem, toSearchItem } from './search-document.ts';
 
 export const SORTS = ['relevance', 'price_asc', 'price_desc', 'rating', 'newest'] as const;
@@ -27,7 +27,8 @@ export const MAX_FILTER_VALUE_LENGTH = 100;
 /**
  * A list filter: the parameter repeated (`brand=a&brand=b`), one value each, matched exactly but
  * for case. Values arrive as the gateway's list of the parameter's values, so a value may hold a
- * comma ("Smith, Jones & Co"); an empty one is malformed.
+ * comma ("Smith, Jones & Co"). Empty values (a form's blank field) count toward the limit and are
+ * then ignored.
  */
 const listParam = (what: string) =>
   z
@@ -35,17 +36,18 @@ const listParam = (what: string) =>
       (value) => (typeof value === 'string' ? [value] : value),
       z
         .array(
-          boundedString(
+          maxChars(
             MAX_FILTER_VALUE_LENGTH,
-            `${what}: values of 1 to ${MAX_FILTER_VALUE_LENGTH} characters.`,
+            `${what}: values of at most ${MAX_FILTER_VALUE_LENGTH} characters.`,
           ),
         )
-        .max(MAX_FILTER_VALUES, `${what}: at most ${MAX_FILTER_VALUES} values.`),
+        .max(MAX_FILTER_VALUES, `${what}: at most ${MAX_FILTER_VALUES} values.`)
+        .transform((values) => values.filter((value) => value !== '')),
     )
     .meta({
       description:
-        `${what}: the parameter repeated, one value each, at most ${MAX_FILTER_VALUES} values; ` +
-        'matches any of them, case-insensitively.',
+        `${what}: the parameter repeated, one value each, at most ${MAX_FILTER_VALUES} values (empty ` +
+        'ones ignored); matches any of them, case-insensitively.',
     });
 
 /** The list filters, read from every occurrence of their parameter rather than a joined string. */
@@ -74,7 +76,10 @@ const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const RATING_MESSAGE = 'minRating: a number from 0 to 5.';
 
 export const SearchQuerySchema = z.object({
-  q: z.string().trim().max(200).optional().meta({ description: 'Free text; one-edit typos still match.' }),
+  q: maxChars(200, 'q: at most 200 characters.')
+    .trim()
+    .optional()
+    .meta({ description: 'Free text; one-edit typos still match.' }),
   category: listParam('category').optional(),
   brand: listParam('brand').optional(),
   minPrice: minorUnits('minPrice').optional(),
@@ -105,16 +110,8 @@ export function checkSearchQuery(query: SearchQuery): void {
 
 export type SearchQuery = z.output<typeof SearchQuerySchema>;
 
-const SUGGEST_MESSAGE = 'q: 1-100 characters, not only spaces.';
-
 export const SuggestQuerySchema = z.object({
-  q: z
-    .string({ error: SUGGEST_MESSAGE })
-    .regex(/\S/, SUGGEST_MESSAGE)
-    .trim()
-    .min(1, SUGGEST_MESSAGE)
-    .max(100, SUGGEST_MESSAGE)
-    .meta({ description: 'The prefix typed so far (surrounding spaces are ignored).' }),
+  q: freeText(100, 'q').meta({ description: 'The prefix typed so far (surrounding spaces are ignored).' }),
 });
 
 const MoneySchema = z.object({ amount: z.int(), currency: z.string() });

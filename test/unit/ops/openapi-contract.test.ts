@@ -575,3 +575,11 @@ describe('bodies validate with unknown fields forbidden', () => {
     }
   });
 });
+
+describe('headers a route sets are documented', () => {
+  // The create handlers answer 201 with a Location (create-cart.handler.ts, create-product.handler.ts).
+  it.each(['POST /carts', 'POST /admin/products'])('%s 201 lists Location', (route) => {
+    const created = operation(local, route).responses['201'] as { headers?: Record<string, unknown> };
+    expect(Object.keys(created.headers ?? {})).toEqual(expect.arrayContaining(['location', 'x-request-id']));
+  });
+});

@@ -12,8 +12,6 @@ import { encodeOrdersCursor } from '#orders/domain/list-cursor.ts';
 import { orderIdFor } from '#orders/domain/order.ts';
 import type { OrdersDeps } from '#orders/domain/use-cases.ts';
 import { registerOrdersPaths } from '#orders/openapi.ts';
-import { apiEvent, lambdaContext } from '../support.ts';
-import { address, checkoutOf, type InMemoryOrders, line, setup, userCart } from './memory.ts';
 import {
   awkwardText,
   documentAllowsBody,
@@ -23,6 +21,8 @@ import {
   produced,
   refusedFields,
 } from '../openapi-support.ts';
+import { apiEvent, lambdaContext } from '../support.ts';
+import { address, checkoutOf, type InMemoryOrders, line, setup, userCart } from './memory.ts';
 
 const world = setup();
 const afterPlacement = {

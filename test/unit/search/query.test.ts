@@ -39,8 +39,9 @@ describe('search parameters', () => {
     { cursor: '' },
     { brand: Array.from({ length: 21 }, (_, i) => `b${i}`) },
     { category: 'x'.repeat(101) },
-    { category: '' },
-    { brand: ['a', ''] },
+    { limit: '0x10' },
+    { limit: '1e1' },
+    { q: '\u{1F600}'.repeat(201) },
     { minRating: '0x1' },
     { minRating: '1e1' },
   ])('rejects %o', (params) => {
@@ -53,6 +54,10 @@ describe('search parameters', () => {
     // One value each: a comma is part of the value (a brand such as "Smith, Jones & Co").
     expect(parse({ brand: 'Smith, Jones & Co' }).brand).toEqual(['Smith, Jones & Co']);
     expect(parse({ category: ['a', 'b'] }).category).toEqual(['a', 'b']);
+    // A form's blank field: counted toward the 20, then ignored.
+    expect(parse({ brand: ['a', ''], category: '' })).toMatchObject({ brand: ['a'], category: [] });
+    // Lengths in characters, as the document counts them.
+    expect(parse({ q: '\u{1F600}'.repeat(200) }).q).toHaveLength(400);
     // Any JSON spelling of a number, as a client's String(n) writes it.
     expect(parse({ minRating: '5e-324' }).minRating).toBe(5e-324);
     expect(parse({ minRating: '2.5E0' }).minRating).toBe(2.5);

@@ -217,7 +217,9 @@ describe('payment: declines and reversals', () => {
       persistenceStore: new InMemoryIdempotency(),
       run: reverseRun({ provider }, metrics),
     });
-    return { authorize, capture, reverse, recorded };
+    // The same run without its idempotency record: what a retry meets after a crash past the void.
+    const rerun = reverseRun({ provider }, metrics);
+    return { authorize, capture, reverse, rerun, recorded };
   }
   const charge = (orderId: string, token: string) => ({ orderId, amount: 4200, currency: 'USD', token });
 
@@ -244,6 +246,14 @@ describe('payment: declines and reversals', () => {
       ['CompensationsRun', 1, 'ReversePayment'],
       ['CompensationsRun', 1, 'ReversePayment'],
     ]);
+  });
+
+  it('counts nothing when a rerun finds the reversal an earlier run made', async () => {
+    const { authorize, reverse, rerun, recorded } = payment();
+    await authorize(charge('held', 'tok_visa'), context);
+    expect((await reverse({ orderId: 'held' }, context)).status).toBe('VOIDED');
+    expect((await rerun({ orderId: 'held' })).status).toBe('VOIDED');
+    expect(recorded).toEqual([['CompensationsRun', 1, 'ReversePayment']]);
   });
 });
 
