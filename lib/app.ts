@@ -3,7 +3,7 @@
  * synthesize exactly the same thing. Stateful resources live in one stack; each service has its
  * own stack of functions and routes on the platform stack's REST API; the api stack deploys it.
  */
-import { type App, Tags, Validations } from 'aws-cdk-lib';
+import { type App, DefaultStackSynthesizer, Tags, Validations } from 'aws-cdk-lib';
 import { loadOrCreateLocalIssuer } from './config/local-issuer.ts';
 import { parseCorsOrigins, parseStage, type StageConfig, stageConfig } from './config/stage-config.ts';
 import { AwsSolutionsChecks } from './nag.ts';
@@ -73,6 +73,9 @@ export function buildStore(app: App): Store {
   const name = (part: string) => ({
     stackName: `${prefix}-${part}`,
     terminationProtection: config.terminationProtection,
+    ...(config.bootstrapQualifier
+      ? { synthesizer: new DefaultStackSynthesizer({ qualifier: config.bootstrapQualifier }) }
+      : {}),
   });
   const describe = (what: string) => `Serverless store, stage ${stage}: ${what}`;
 

@@ -66,6 +66,12 @@ export interface StageConfig {
   deletionProtection: boolean;
   /** CloudFormation refuses to delete the stage's stacks until this is turned off. */
   terminationProtection: boolean;
+  /**
+   * The CDK bootstrap qualifier the stage deploys through (`cdk bootstrap --qualifier`): one per
+   * deployed stage, so staging's deploy role cannot reach prod's bootstrap roles in a shared
+   * account. Absent: CDK's default (stage local, LocalStack).
+   */
+  bootstrapQualifier?: string;
   logRetention: RetentionDays;
   logLevel: 'DEBUG' | 'INFO' | 'WARN';
   alarms: boolean;
@@ -104,6 +110,9 @@ export interface StageConfig {
   };
   tags: Record<string, string>;
 }
+
+/** The deployed stages' bootstrap qualifiers (at most 10 lowercase letters and digits). */
+export const STAGE_QUALIFIERS = { staging: 'storestg', prod: 'storeprd' } as const;
 
 /** Reads the `stage` context value; anything but local|staging|prod is an error. */
 export function parseStage(value: unknown): Stage {
@@ -176,6 +185,7 @@ export function stageConfig(stage: Stage, overrides: StageConfigOverrides = {}):
         pointInTimeRecovery: true,
         deletionProtection: false,
         terminationProtection: false,
+        bootstrapQualifier: STAGE_QUALIFIERS.staging,
         logRetention: RetentionDays.ONE_MONTH,
         logLevel: 'INFO',
         alarms: true,
@@ -207,6 +217,7 @@ export function stageConfig(stage: Stage, overrides: StageConfigOverrides = {}):
         pointInTimeRecovery: true,
         deletionProtection: true,
         terminationProtection: true,
+        bootstrapQualifier: STAGE_QUALIFIERS.prod,
         logRetention: RetentionDays.SIX_MONTHS,
         logLevel: 'INFO',
         alarms: true,

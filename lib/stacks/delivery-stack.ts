@@ -4,17 +4,10 @@
  * running in that stage's GitHub environment. Deployed once per account and region, apart from the
  * stages' stacks (`bin/delivery.ts`, docs/delivery.md): no long-lived key exists anywhere.
  */
-import {
-  type App,
-  CfnOutput,
-  DefaultStackSynthesizer,
-  Stack,
-  type StackProps,
-  Validations,
-} from 'aws-cdk-lib';
+import { type App, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import type { Stage } from '../config/stage-config.ts';
+import { STAGE_QUALIFIERS, type Stage } from '../config/stage-config.ts';
 import { AwsSolutionsChecks, acknowledge, wildcardResourceFinding } from '../nag.ts';
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
@@ -77,20 +70,14 @@ export class DeliveryStack extends Stack {
           clientIds: [GITHUB_OIDC_AUDIENCE],
         });
 
-    const qualifier =
-      (this.node.tryGetContext('@aws-cdk/core:bootstrapQualifier') as string | undefined) ??
-      DefaultStackSynthesizer.DEFAULT_QUALIFIER;
     for (const stage of props.stages ?? DELIVERED_STAGES) {
       const idPrefix = stage === 'prod' ? 'Prod' : 'Staging';
+      // Each stage is bootstrapped with its own qualifier: this role reaches its stage's roles only.
+      const qualifier = STAGE_QUALIFIERS[stage];
       const role = new iam.Role(this, `${idPrefix}DeployRole`, {
         roleName: deployRoleName(stage),
         description: `Deploys stage ${stage} of the serverless store from ${repo} (GitHub environment ${stage})`,
-        assumedBy: new iam.WebIdentityPrincipal(this.provider.oidcProviderArn, {
-          StringEquals: {
-            [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
-            [`${GITHUB_OIDC_HOST}:sub`]: githubSubject(repo, stage),
-          },
-        }),
+        assumedBy: this.environmentPrincipal(repo, stage),
       });
       // Everything else is the bootstrap roles' to do: this role only hands over to them.
       role.addToPolicy(
@@ -102,7 +89,7 @@ export class DeliveryStack extends Stack {
           ),
         }),
       );
-      if (stage === 'staging') this.grantEndToEnd(role, stage);
+      if (stage === 'staging') this.endToEndRole(repo, stage);
       this.deployRoles[stage] = role;
       new CfnOutput(this, `${idPrefix}DeployRoleArn`, {
         value: role.roleArn,
@@ -111,12 +98,32 @@ export class DeliveryStack extends Stack {
     }
   }
 
+  /** Jobs of the repository's workflow that run in GitHub environment `stage` (and only those). */
+  private environmentPrincipal(repo: string, stage: DeliveredStage): iam.WebIdentityPrincipal {
+    return new iam.WebIdentityPrincipal(this.provider.oidcProviderArn, {
+      StringEquals: {
+        [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
+        [`${GITHUB_OIDC_HOST}:sub`]: githubSubject(repo, stage),
+      },
+    });
+  }
+
   /**
    * The end-to-end run after the staging deploy creates its test users and their admin group
    * membership (sign-in itself is unauthenticated). The pool's id is made at deploy time, so the
    * grant names pools by the tags every stack of the stage carries instead.
    */
-  private grantEndToEnd(role: iam.Role, stage: DeliveredStage): void {
+  private endToEndRole(repo: string, stage: DeliveredStage): void {
+    // Its own role: the job that runs the suite's code holds no deploy rights.
+    const role = new iam.Role(this, 'StagingEndToEndRole', {
+      roleName: `store-${stage}-e2e`,
+      description: `Creates the end-to-end test users of stage ${stage} from ${repo} (GitHub environment ${stage})`,
+      assumedBy: this.environmentPrincipal(repo, stage),
+    });
+    new CfnOutput(this, 'StagingEndToEndRoleArn', {
+      value: role.roleArn,
+      description: `AWS_E2E_ROLE_ARN of GitHub environment ${stage}`,
+    });
     const pools = `arn:${this.partition}:cognito-idp:${this.region}:${this.account}:userpool/*`;
     role.addToPolicy(
       new iam.PolicyStatement({

@@ -4,8 +4,10 @@
  * CDK bootstrap roles (and, for staging, creating the end-to-end run's test users). And the staging
  * side those users live on: the e2e app client, and the tags the role's grant relies on.
  */
+
 import { App } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { STAGE_QUALIFIERS } from '../../lib/config/stage-config.ts';
 import { AwsSolutionsChecks } from '../../lib/nag.ts';
 import { buildDelivery, parseDeliveredStages, parseGithubRepo } from '../../lib/stacks/delivery-stack.ts';
 import { type CfnTemplate, resourcesOf, type SynthesizedStage, synthesizeStage } from './support/stage.ts';
@@ -33,13 +35,14 @@ function synth(context: Record<string, unknown>) {
   return { app, stack, template, artifact: assembly.getStackByName(stack.stackName) };
 }
 
-const bootstrap = (role: string) =>
-  `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/cdk-hnb659fds-${role}-\${AWS::AccountId}-\${AWS::Region}`;
-const BOOTSTRAP_HANDOVER = {
+const bootstrap = (qualifier: string, role: string) =>
+  `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:role/cdk-${qualifier}-${role}-\${AWS::AccountId}-\${AWS::Region}`;
+/** Its own stage's bootstrap roles only (each stage is bootstrapped with its own qualifier). */
+const handover = (qualifier: string) => ({
   Effect: 'Allow',
   Action: 'sts:AssumeRole',
-  Resource: [bootstrap('deploy-role'), bootstrap('file-publishing-role'), bootstrap('lookup-role')],
-};
+  Resource: ['deploy-role', 'file-publishing-role', 'lookup-role'].map((r) => bootstrap(qualifier, r)),
+});
 
 describe('the delivery stack', () => {
   const { app, stack, template, artifact } = synth({ githubRepo: 'acme/store' });
@@ -61,14 +64,18 @@ describe('the delivery stack', () => {
     });
   });
 
-  it('holds only the provider and the two roles with their policies: no user, no key', () => {
+  it('holds only the provider and the three roles with their policies: no user, no key', () => {
     const types = Object.values(template.Resources).map((r) => r.Type);
     expect([...new Set(types)].sort()).toEqual([
       'AWS::IAM::OIDCProvider',
       'AWS::IAM::Policy',
       'AWS::IAM::Role',
     ]);
-    expect(Object.keys(roles).sort()).toEqual(['store-prod-deploy', 'store-staging-deploy']);
+    expect(Object.keys(roles).sort()).toEqual([
+      'store-prod-deploy',
+      'store-staging-deploy',
+      'store-staging-e2e',
+    ]);
     for (const role of Object.values(roles)) {
       expect(role.Properties, role.id).not.toHaveProperty('ManagedPolicyArns');
       expect(role.Properties, role.id).not.toHaveProperty('Policies');
@@ -85,36 +92,37 @@ describe('the delivery stack', () => {
     }
   });
 
-  it.each(['staging', 'prod'] as const)(
-    'lets exactly the jobs of acme/store in GitHub environment %s assume its role',
-    (stage) => {
-      const role = roles[`store-${stage}-deploy`];
-      expect(role?.Properties.AssumeRolePolicyDocument).toEqual({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Action: 'sts:AssumeRoleWithWebIdentity',
-            Principal: { Federated: { Ref: providerId } },
-            Condition: {
-              StringEquals: {
-                'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-                'token.actions.githubusercontent.com:sub': `repo:acme/store:environment:${stage}`,
-              },
+  it.each([
+    ['staging', 'store-staging-deploy'],
+    ['staging', 'store-staging-e2e'],
+    ['prod', 'store-prod-deploy'],
+  ] as const)('lets exactly the jobs of acme/store in GitHub environment %s assume %s', (stage, name) => {
+    const role = roles[name];
+    expect(role?.Properties.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Principal: { Federated: { Ref: providerId } },
+          Condition: {
+            StringEquals: {
+              'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+              'token.actions.githubusercontent.com:sub': `repo:acme/store:environment:${stage}`,
             },
           },
-        ],
-      });
-    },
-  );
-
-  it("allows prod's role nothing but assuming the CDK bootstrap roles", () => {
-    expect(policiesOf(roles['store-prod-deploy']?.id ?? '')).toEqual([BOOTSTRAP_HANDOVER]);
+        },
+      ],
+    });
   });
 
-  it("allows staging's role that, and creating the test users in the staging pool only", () => {
-    expect(policiesOf(roles['store-staging-deploy']?.id ?? '')).toEqual([
-      BOOTSTRAP_HANDOVER,
+  it("allows each deploy role nothing but assuming its own stage's CDK bootstrap roles", () => {
+    expect(policiesOf(roles['store-prod-deploy']?.id ?? '')).toEqual([handover('storeprd')]);
+    expect(policiesOf(roles['store-staging-deploy']?.id ?? '')).toEqual([handover('storestg')]);
+  });
+
+  it('allows the end-to-end role only creating the test users in the staging pool', () => {
+    expect(policiesOf(roles['store-staging-e2e']?.id ?? '')).toEqual([
       {
         Effect: 'Allow',
         Action: [
@@ -131,7 +139,11 @@ describe('the delivery stack', () => {
   });
 
   it('names the role ARNs as outputs and is protected from deletion', () => {
-    expect(Object.keys(template.Outputs ?? {}).sort()).toEqual(['ProdDeployRoleArn', 'StagingDeployRoleArn']);
+    expect(Object.keys(template.Outputs ?? {}).sort()).toEqual([
+      'ProdDeployRoleArn',
+      'StagingDeployRoleArn',
+      'StagingEndToEndRoleArn',
+    ]);
     expect(stack.terminationProtection).toBe(true);
     expect(artifact.terminationProtection).toBe(true);
   });
@@ -179,6 +191,14 @@ describe.each(['staging', 'prod'] as const)('the end-to-end client, stage %s', (
   let s: SynthesizedStage;
   beforeAll(async () => {
     s = await synthesizeStage(stage);
+  });
+
+  it("deploys through the stage's own bootstrap qualifier, the one its deploy role may reach", () => {
+    const qualifier = STAGE_QUALIFIERS[stage];
+    for (const template of [s.statefulJson, s.template('platform'), s.template('api')]) {
+      const parameters = (template as { Parameters?: Record<string, { Default?: string }> }).Parameters;
+      expect(parameters?.BootstrapVersion?.Default).toBe(`/cdk-bootstrap/${qualifier}/version`);
+    }
   });
 
   it(stage === 'staging' ? 'exists for password sign-in only' : 'does not exist', () => {

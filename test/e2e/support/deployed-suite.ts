@@ -145,6 +145,8 @@ function main(): number {
   if (tokenSourceName(env) === 'cognito' && !env.E2E_COGNITO_PASSWORD) {
     const { userPoolId } = cognitoSettings(env, false);
     const password = newPassword();
+    // In GitHub Actions, any later echo of the password in the job's log is masked.
+    if (env.GITHUB_ACTIONS === 'true') console.log(`::add-mask::${password}`);
     provisionTestUsers(userPoolId, password);
     env.E2E_COGNITO_PASSWORD = password;
     console.log(`test users ready in ${userPoolId}: ${TEST_USERS.map(testUsername).join(', ')}`);
