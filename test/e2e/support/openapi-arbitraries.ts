@@ -579,7 +579,7 @@ export class OpenApiArbitraries {
       for (const v of this.paramViolations(p)) {
         out.push(
           v.arb.map((values) => ({
-            request: withParam(request, p, values),
+            request: withParam(unfollowed(request), p, values),
             broken: `${p.in}.${p.name}: ${v.label} (${JSON.stringify(values).slice(0, 80)})`,
             expect: 400,
             invalid: !this.paramAccepts(p, values),
@@ -589,7 +589,7 @@ export class OpenApiArbitraries {
       if (p.required && p.in !== 'path') {
         out.push(
           fc.constant({
-            request: withParam(request, p, undefined),
+            request: withParam(unfollowed(request), p, undefined),
             broken: `${p.in}.${p.name}: missing (required)`,
             expect: 400,
             invalid: true,
@@ -925,6 +925,15 @@ const FORMAT_BREAKERS: Record<string, string[]> = {
 /** How a parameter value travels: text. */
 function wire(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/**
+ * The request without a cursor to follow: following one sends the issuing page's query, which
+ * would overwrite the one parameter a broken request breaks.
+ */
+function unfollowed(request: WireRequest): WireRequest {
+  const { follow: _follow, ...rest } = request;
+  return rest;
 }
 
 function withParam(request: WireRequest, p: Parameter, values: string[] | undefined): WireRequest {
