@@ -31,6 +31,8 @@ export interface paths {
           headers: {
             /** @description Correlates the response with logs. */
             'x-request-id'?: string;
+            /** @description The product: `/products/{productId}`. */
+            location?: string;
             [name: string]: unknown;
           };
           content: {
@@ -553,9 +555,9 @@ export interface paths {
         query?: {
           /** @description Free text; one-edit typos still match. */
           q?: string;
-          /** @description category: the parameter repeated, one value each, at most 20 values; matches any of them, case-insensitively. */
+          /** @description category: the parameter repeated, one value each, at most 20 values (empty ones ignored); matches any of them, case-insensitively. */
           category?: string[];
-          /** @description brand: the parameter repeated, one value each, at most 20 values; matches any of them, case-insensitively. */
+          /** @description brand: the parameter repeated, one value each, at most 20 values (empty ones ignored); matches any of them, case-insensitively. */
           brand?: string[];
           /** @description minPrice in minor units (cents). */
           minPrice?: number;
@@ -890,6 +892,8 @@ export interface paths {
             'x-request-id'?: string;
             /** @description The cart version, quoted: send it back as If-Match. */
             etag?: string;
+            /** @description The cart: `/carts/{cartId}`. */
+            location?: string;
             [name: string]: unknown;
           };
           content: {
