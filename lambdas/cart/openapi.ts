@@ -4,6 +4,7 @@
  */
 import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import type * as z from 'zod';
+import { type ServiceDocOptions, stringHeader } from '#shared/openapi-doc.ts';
 import {
   AddCartItemSchema,
   CartLinePathSchema,
@@ -15,24 +16,15 @@ import {
 } from './domain/requests.ts';
 import { CartSchema } from './domain/schemas.ts';
 
-export interface CartDocOptions {
-  /** The bearer security scheme's name. */
-  bearer: string;
-  /** A problem+json response with the given description. */
-  problem: (description: string) => ResponseConfig;
-}
-
-const header = (description: string) => ({ description, schema: { type: 'string' as const } });
-
-export function registerCartPaths(registry: OpenAPIRegistry, { bearer, problem }: CartDocOptions): void {
+export function registerCartPaths(registry: OpenAPIRegistry, { bearer, problem }: ServiceDocOptions): void {
   // Signing in is optional on /carts: anonymous, or a bearer token (then it must be valid).
   const optional = [{}, { [bearer]: [] }];
   const signedIn = [{ [bearer]: [] }];
   const cart = (description: string): ResponseConfig => ({
     description,
     headers: {
-      'x-request-id': header('Correlates the response with logs.'),
-      etag: header('The cart version, quoted: send it back as If-Match.'),
+      'x-request-id': stringHeader('Correlates the response with logs.'),
+      etag: stringHeader('The cart version, quoted: send it back as If-Match.'),
     },
     content: { 'application/json': { schema: CartSchema } },
   });
@@ -54,7 +46,7 @@ export function registerCartPaths(registry: OpenAPIRegistry, { bearer, problem }
     ...staleProblem,
     headers: {
       ...(staleProblem.headers as Record<string, unknown>),
-      etag: header('The current cart version, quoted.'),
+      etag: stringHeader('The current cart version, quoted.'),
     } as ResponseConfig['headers'],
   };
   const rule = problem('Unknown SKU, more than 99 of a SKU, or more than 50 lines.');
@@ -72,7 +64,7 @@ export function registerCartPaths(registry: OpenAPIRegistry, { bearer, problem }
         ...cart('The new cart'),
         headers: {
           ...cart('').headers,
-          location: header('The cart: `/carts/{cartId}`.'),
+          location: stringHeader('The cart: `/carts/{cartId}`.'),
         },
       },
       400: badRequest,

@@ -7,6 +7,7 @@
  */
 import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import type * as z from 'zod';
+import type { ServiceDocOptions } from '#shared/openapi-doc.ts';
 import {
   AddAllocationSchema,
   CarrierEventSchema,
@@ -16,16 +17,9 @@ import {
 } from './domain/requests.ts';
 import { AllocationSchema, ShipmentSchema, WarehouseSchema } from './domain/schemas.ts';
 
-export interface FulfillmentDocOptions {
-  /** The bearer security scheme's name. */
-  bearer: string;
-  /** A problem+json response with the given description. */
-  problem: (description: string) => ResponseConfig;
-}
-
 export function registerFulfillmentPaths(
   registry: OpenAPIRegistry,
-  { bearer, problem }: FulfillmentDocOptions,
+  { bearer, problem }: ServiceDocOptions,
 ): void {
   const admin = [{ [bearer]: [] }];
   const json = (schema: z.ZodType, description: string): ResponseConfig => ({

@@ -4,19 +4,13 @@
  * function imports this.
  */
 import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
+import type { ServiceDocOptions } from '#shared/openapi-doc.ts';
 import { ReceiveStockSchema, StockPathSchema } from './domain/requests.ts';
 import { StockSchema } from './domain/schemas.ts';
 
-export interface InventoryDocOptions {
-  /** The bearer security scheme's name. */
-  bearer: string;
-  /** A problem+json response with the given description. */
-  problem: (description: string) => ResponseConfig;
-}
-
 export function registerInventoryPaths(
   registry: OpenAPIRegistry,
-  { bearer, problem }: InventoryDocOptions,
+  { bearer, problem }: ServiceDocOptions,
 ): void {
   const admin = [{ [bearer]: [] }];
   const params = StockPathSchema;

@@ -5,15 +5,9 @@
  */
 import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import type * as z from 'zod';
+import type { ServiceDocOptions } from '#shared/openapi-doc.ts';
 import { OutboxPageSchema, OutboxQuerySchema } from './domain/outbox.ts';
 import { PreferencesSchema } from './domain/preferences.ts';
-
-export interface NotificationsDocOptions {
-  /** The bearer security scheme's name. */
-  bearer: string;
-  /** A problem+json response with the given description. */
-  problem: (description: string) => ResponseConfig;
-}
 
 const json = (schema: z.ZodType, description: string): ResponseConfig => ({
   description,
@@ -25,7 +19,7 @@ const json = (schema: z.ZodType, description: string): ResponseConfig => ({
 
 export function registerNotificationsPaths(
   registry: OpenAPIRegistry,
-  { bearer, problem }: NotificationsDocOptions,
+  { bearer, problem }: ServiceDocOptions,
 ): void {
   const signedIn = [{ [bearer]: [] }];
   const unauthorized = problem('No bearer token, or one that is not valid (expired, wrong issuer).');
@@ -60,10 +54,7 @@ export function registerNotificationsPaths(
 }
 
 /** GET /dev/outbox: register in stage local only, where the route exists. */
-export function registerOutboxPath(
-  registry: OpenAPIRegistry,
-  { bearer, problem }: NotificationsDocOptions,
-): void {
+export function registerOutboxPath(registry: OpenAPIRegistry, { bearer, problem }: ServiceDocOptions): void {
   registry.registerPath({
     method: 'get',
     path: '/dev/outbox',

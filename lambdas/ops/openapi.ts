@@ -22,6 +22,7 @@ import {
   SuggestQuerySchema,
   SuggestResultSchema,
 } from '#search/domain/query.ts';
+import type { ServiceDocOptions } from '#shared/openapi-doc.ts';
 import { ArmedFaultSchema, FaultRequestSchema } from '../dev/faults.ts';
 import { PspChargesQuerySchema, PspChargesSchema } from '../dev/psp-charges.ts';
 import { DevTokenRequestSchema, DevTokenResponseSchema } from '../dev/token-signer.ts';
@@ -233,37 +234,21 @@ export function buildOpenApiDocument(options: { stage?: string; serverUrl?: stri
       200: withRequestId(json(OpenApiDocumentSchema, 'OpenAPI 3 document')),
     },
   });
-  registerCartPaths(registry, {
+  // What every service's paths are registered with: the security scheme and its problem responses.
+  const services: ServiceDocOptions = {
     bearer: bearer.name,
     problem: (description) => withRequestId(problem(description)),
-  });
-  registerInventoryPaths(registry, {
-    bearer: bearer.name,
-    problem: (description) => withRequestId(problem(description)),
-  });
-  registerOrdersPaths(registry, {
-    bearer: bearer.name,
-    problem: (description) => withRequestId(problem(description)),
-  });
-  registerFulfillmentPaths(registry, {
-    bearer: bearer.name,
-    problem: (description) => withRequestId(problem(description)),
-  });
-  registerNotificationsPaths(registry, {
-    bearer: bearer.name,
-    problem: (description) => withRequestId(problem(description)),
-  });
-  registerReviewsPaths(registry, {
-    bearer: bearer.name,
-    problem: (description) => withRequestId(problem(description)),
-  });
-  registerRecommendationsPaths(registry, { problem: (description) => withRequestId(problem(description)) });
+  };
+  registerCartPaths(registry, services);
+  registerInventoryPaths(registry, services);
+  registerOrdersPaths(registry, services);
+  registerFulfillmentPaths(registry, services);
+  registerNotificationsPaths(registry, services);
+  registerReviewsPaths(registry, services);
+  registerRecommendationsPaths(registry, services);
   // The local issuer exists only in the local stage, and so does its route.
   if (local) {
-    registerOutboxPath(registry, {
-      bearer: bearer.name,
-      problem: (description) => withRequestId(problem(description)),
-    });
+    registerOutboxPath(registry, services);
     registry.registerPath({
       method: 'post',
       path: '/dev/token',

@@ -4,8 +4,9 @@
  * query, header and body), listing every status each handler answers. Only the OpenApi function
  * imports this.
  */
-import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type * as z from 'zod';
+import { type ServiceDocOptions, stringHeader } from '#shared/openapi-doc.ts';
 import {
   CancelAcceptedSchema,
   CheckoutAcceptedSchema,
@@ -17,24 +18,15 @@ import {
   OrderSchema,
 } from './domain/schemas.ts';
 
-export interface OrdersDocOptions {
-  /** The bearer security scheme's name. */
-  bearer: string;
-  /** A problem+json response with the given description. */
-  problem: (description: string) => ResponseConfig;
-}
-
-const header = (description: string) => ({ description, schema: { type: 'string' as const } });
-
-export function registerOrdersPaths(registry: OpenAPIRegistry, { bearer, problem }: OrdersDocOptions): void {
+export function registerOrdersPaths(registry: OpenAPIRegistry, { bearer, problem }: ServiceDocOptions): void {
   const signedIn = [{ [bearer]: [] }];
   const json = (
     schema: z.ZodType,
     description: string,
-    extra: Record<string, ReturnType<typeof header>> = {},
+    extra: Record<string, ReturnType<typeof stringHeader>> = {},
   ) => ({
     description,
-    headers: { 'x-request-id': header('Correlates the response with logs.'), ...extra },
+    headers: { 'x-request-id': stringHeader('Correlates the response with logs.'), ...extra },
     content: { 'application/json': { schema } },
   });
   const unauthorized = problem('No bearer token, or one that is not valid (expired, wrong issuer).');
@@ -57,7 +49,7 @@ export function registerOrdersPaths(registry: OpenAPIRegistry, { bearer, problem
     },
     responses: {
       202: json(CheckoutAcceptedSchema, 'The order is placed (or, for a repeat, where it got to)', {
-        location: header('The order: `/orders/{orderId}`.'),
+        location: stringHeader('The order: `/orders/{orderId}`.'),
       }),
       400: problem(
         'No Idempotency-Key header or a malformed one, no body or one that is not JSON, or a body the CheckoutRequest schema refuses (an unknown field included); `errors` lists each field.',

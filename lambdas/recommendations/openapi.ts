@@ -3,17 +3,13 @@
  * registered by `lambdas/ops/openapi.ts` from the schemas the handler uses. Only the OpenApi
  * function imports this.
  */
-import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { ServiceDocOptions } from '#shared/openapi-doc.ts';
 import { RecommendationsPathSchema, RecommendationsSchema } from './domain/schemas.ts';
-
-export interface RecommendationsDocOptions {
-  /** A problem+json response with the given description. */
-  problem: (description: string) => ResponseConfig;
-}
 
 export function registerRecommendationsPaths(
   registry: OpenAPIRegistry,
-  { problem }: RecommendationsDocOptions,
+  { problem }: Pick<ServiceDocOptions, 'problem'>,
 ): void {
   registry.registerPath({
     method: 'get',

@@ -3,8 +3,9 @@
  * by `lambdas/ops/openapi.ts` from the same schemas the handlers validate with (path, query and
  * body), listing every status each handler answers. Only the OpenApi function imports this.
  */
-import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type * as z from 'zod';
+import { type ServiceDocOptions, stringHeader } from '#shared/openapi-doc.ts';
 import {
   AdminReviewPathSchema,
   ListReviewsQuerySchema,
@@ -15,32 +16,23 @@ import {
   ReviewWriteSchema,
 } from './domain/review.ts';
 
-export interface ReviewsDocOptions {
-  /** The bearer security scheme's name. */
-  bearer: string;
-  /** A problem+json response with the given description. */
-  problem: (description: string) => ResponseConfig;
-}
-
-const header = (description: string) => ({ description, schema: { type: 'string' as const } });
-
 export function registerReviewsPaths(
   registry: OpenAPIRegistry,
-  { bearer, problem }: ReviewsDocOptions,
+  { bearer, problem }: ServiceDocOptions,
 ): void {
   const signedIn = [{ [bearer]: [] }];
   const json = (
     schema: z.ZodType,
     description: string,
-    extra: Record<string, ReturnType<typeof header>> = {},
+    extra: Record<string, ReturnType<typeof stringHeader>> = {},
   ) => ({
     description,
-    headers: { 'x-request-id': header('Correlates the response with logs.'), ...extra },
+    headers: { 'x-request-id': stringHeader('Correlates the response with logs.'), ...extra },
     content: { 'application/json': { schema } },
   });
   const noContent = (description: string) => ({
     description,
-    headers: { 'x-request-id': header('Correlates the response with logs.') },
+    headers: { 'x-request-id': stringHeader('Correlates the response with logs.') },
   });
   const unauthorized = problem('No bearer token, or one that is not valid (expired, wrong issuer).');
   const body = { required: true, content: { 'application/json': { schema: ReviewWriteSchema } } };
@@ -77,7 +69,7 @@ export function registerReviewsPaths(
     request: { params: ProductReviewsPathSchema, body },
     responses: {
       201: json(ReviewSchema, 'The review', {
-        location: header('The review: `/products/{productId}/reviews/{reviewId}`.'),
+        location: stringHeader('The review: `/products/{productId}/reviews/{reviewId}`.'),
       }),
       400: invalid('A product id no product can have'),
       401: unauthorized,
