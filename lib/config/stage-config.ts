@@ -6,6 +6,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { parseOrigins } from '../../lambdas/shared/cors.ts';
 import { PROD_SEARCH_PROFILE, STAGING_SEARCH_PROFILE, searchDomainFor } from './capacity.ts';
+import { type LambdaLimits, type MethodThrottle, PROD_LIMITS, STAGING_LIMITS } from './limits.ts';
 
 export const STAGES = ['local', 'staging', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -90,20 +91,46 @@ export interface StageConfig {
      */
     e2eClient: boolean;
     authorizerCacheTtl: Duration;
+    /**
+     * The user pool's own mail (codes, password resets) goes through SES from this verified
+     * identity (context `emailFrom`, the notifications' sender too). Absent: Cognito's built-in
+     * sender, which AWS limits to test volumes; `sesRequired` stages refuse to synthesize then.
+     */
+    email?: { from: string };
+    sesRequired: boolean;
+    /**
+     * Hosted sign-in for the web app client: the authorization-code grant (with PKCE) only, back to
+     * these URLs, on this Cognito domain prefix (contexts `authCallbackUrls`, `authLogoutUrls`,
+     * `authDomainPrefix`). Absent: OAuth off, apps sign in with SRP through the SDK.
+     */
+    webOAuth?: { callbackUrls: string[]; logoutUrls: string[]; domainPrefix: string };
+    /**
+     * Admins (who change prices) sign in with a second factor: a token of an admin without a TOTP
+     * factor carries no admin group, so admin routes answer 403.
+     */
+    adminMfa: boolean;
   };
   api: {
+    /** Every method's default throttle (API Gateway applies stage limits per method). */
     throttlingRateLimit: number;
     throttlingBurstLimit: number;
+    /** Per-method throttles, `'GET /search'` -> limits (lib/config/limits.ts). */
+    methodThrottling: Record<string, MethodThrottle>;
     /** WAFv2 web ACL on the API stage (the local cloud has no WAF). */
     waf: boolean;
-    /** API Gateway's account-level CloudWatch role, needed for execution logging in AWS. */
-    cloudWatchRole: boolean;
+    /**
+     * A custom domain for the API (contexts `apiDomainName`, `apiCertificateArn`): TLS 1.2 policy,
+     * and the default execute-api endpoint is disabled so clients cannot go around it.
+     */
+    customDomain?: { domainName: string; certificateArn: string };
     /**
      * Browser origins that may read the API's answers: `*` (any) or exact origins such as
      * `https://shop.example.com` (context `corsOrigins`, comma-separated). Empty: same-origin only.
      */
     corsOrigins: '*' | string[];
   };
+  /** Reserved concurrency and the account quota it is planned against (lib/config/limits.ts). */
+  lambda: LambdaLimits;
   stepFunctions: {
     /** Execution data carries addresses and payment tokens: logged outside prod only. */
     includeExecutionData: boolean;
@@ -130,7 +157,16 @@ export interface StageConfigOverrides {
   alarmEmail?: string;
   /** Staging and prod: the web origins allowed to read answers (context `corsOrigins`). */
   corsOrigins?: string[];
+  /** Staging and prod: the verified SES identity account mail comes from (context `emailFrom`). */
+  emailFrom?: string;
+  /** Staging and prod: hosted sign-in of the web client (contexts `authCallbackUrls`, ...). */
+  webOAuth?: { callbackUrls: string[]; logoutUrls: string[]; domainPrefix: string };
+  /** Staging and prod: the API's custom domain (contexts `apiDomainName`, `apiCertificateArn`). */
+  customDomain?: { domainName: string; certificateArn: string };
 }
+
+const sesEmail = (overrides: StageConfigOverrides) =>
+  overrides.emailFrom ? { from: overrides.emailFrom } : undefined;
 
 /** Context `corsOrigins`: comma-separated exact origins; anything else fails synthesis. */
 export function parseCorsOrigins(value: string | undefined): string[] | undefined {
@@ -165,15 +201,20 @@ export function stageConfig(stage: Stage, overrides: StageConfigOverrides = {}):
           cognitoPlus: false,
           e2eClient: false,
           authorizerCacheTtl: Duration.seconds(0),
+          sesRequired: false,
+          // The local issuer mints whatever token a test asks for.
+          adminMfa: false,
         },
         api: {
           throttlingRateLimit: 1000,
           throttlingBurstLimit: 500,
+          methodThrottling: {},
           waf: false,
-          cloudWatchRole: false,
           // Any local web app (any port) may call the local cloud.
           corsOrigins: '*',
         },
+        // The local cloud runs every function in-process, with no account quota to plan against.
+        lambda: { accountConcurrency: 0, reservedConcurrency: {} },
         stepFunctions: { includeExecutionData: true },
         tags,
       };
@@ -193,19 +234,26 @@ export function stageConfig(stage: Stage, overrides: StageConfigOverrides = {}):
         alarmEmail: overrides.alarmEmail,
         // One small node in one zone (lib/config/capacity.ts).
         search: searchDomainFor(STAGING_SEARCH_PROFILE),
+        // Prod's tier and settings, so threat protection and admin MFA are exercised before prod.
         auth: {
           issuer: 'cognito',
-          cognitoPlus: false,
+          cognitoPlus: true,
           e2eClient: true,
           authorizerCacheTtl: Duration.seconds(300),
+          email: sesEmail(overrides),
+          sesRequired: false,
+          webOAuth: overrides.webOAuth,
+          adminMfa: true,
         },
         api: {
           throttlingRateLimit: 200,
           throttlingBurstLimit: 100,
+          methodThrottling: STAGING_LIMITS.methods,
           waf: true,
-          cloudWatchRole: true,
           corsOrigins: overrides.corsOrigins ?? [],
+          customDomain: overrides.customDomain,
         },
+        lambda: STAGING_LIMITS.lambda,
         stepFunctions: { includeExecutionData: true },
         tags,
       };
@@ -231,15 +279,23 @@ export function stageConfig(stage: Stage, overrides: StageConfigOverrides = {}):
           cognitoPlus: true,
           e2eClient: false,
           authorizerCacheTtl: Duration.seconds(300),
+          email: sesEmail(overrides),
+          // Cognito's built-in sender is capped at test volumes: prod mail goes through SES.
+          sesRequired: true,
+          webOAuth: overrides.webOAuth,
+          adminMfa: true,
         },
-        // Below the account's default 10,000 rps / 5,000 burst, above the seed's peak.
+        // Below the account's default 10,000 rps / 5,000 burst, above the seed's peak; search,
+        // suggest, admin and health get their own, lower limits (lib/config/limits.ts).
         api: {
           throttlingRateLimit: 8000,
           throttlingBurstLimit: 4000,
+          methodThrottling: PROD_LIMITS.methods,
           waf: true,
-          cloudWatchRole: true,
           corsOrigins: overrides.corsOrigins ?? [],
+          customDomain: overrides.customDomain,
         },
+        lambda: PROD_LIMITS.lambda,
         stepFunctions: { includeExecutionData: false },
         tags,
       };

@@ -96,6 +96,8 @@ export class ServiceFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
+      // The critical path's guaranteed share of the account, and search's cap (lib/config/limits.ts).
+      reservedConcurrentExecutions: config.lambda.reservedConcurrency[props.name],
       role: this.role,
       logGroup: this.logGroup,
       tracing: props.tracing === false ? Tracing.DISABLED : Tracing.ACTIVE,

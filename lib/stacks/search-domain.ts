@@ -1,0 +1,198 @@
+/**
+ * The search domain of a deployed stage: OpenSearch with fine-grained access control, its master
+ * role, log groups and access policy (docs/architecture.md, "Search index"). Made in the stateful
+ * stack's scope, so its logical ids are the stateful stack's.
+ */
+import { ArnFormat, CfnOutput, type Stack } from 'aws-cdk-lib';
+import { EbsDeviceVolumeType } from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnResourcePolicy, LogGroup } from 'aws-cdk-lib/aws-logs';
+import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
+import type { DomainSearchConfig, StageConfig } from '../config/stage-config.ts';
+import { type Acknowledgment, acknowledge, wildcardResourceFinding } from '../nag.ts';
+
+/** Where and how the search functions reach OpenSearch. */
+export type SearchTarget =
+  | { kind: 'local'; endpoint: string; auth: 'none' }
+  | {
+      kind: 'domain';
+      endpoint: string;
+      auth: 'sigv4';
+      domain: opensearch.Domain;
+      domainName: string;
+      /** FGAC master user; the api stack's role-mapping function runs as it. */
+      adminRole: iam.Role;
+      /** Physical name of that function (its log group is granted here, by name). */
+      adminFunctionName: string;
+    };
+
+export function searchDomain(stack: Stack, config: StageConfig, sizing: DomainSearchConfig): SearchTarget {
+  const { prefix } = config;
+  const domainName = `${prefix}-search`;
+  // Built from the name, not the domain's attributes: the access policy and the log resource
+  // policy are properties the domain itself depends on.
+  const domainArn = stack.formatArn({ service: 'es', resource: 'domain', resourceName: domainName });
+  const adminFunctionName = `${prefix}-search-role-mapping`;
+
+  // FGAC master user. Fine-grained access control maps IAM roles to OpenSearch roles; the master
+  // user is the one principal mapped from the start (all_access). A dedicated role rather than a
+  // person's: the api stack runs a small custom resource as this role, which maps the indexer
+  // role to a write role and the search roles to a read role (index pattern products*).
+  const adminRole = new iam.Role(stack, 'SearchAdminRole', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: `${domainName} fine-grained access control master user`,
+  });
+  const securityApi = `${domainArn}/_plugins/_security/api/*`;
+  const adminLogStreams = stack.formatArn({
+    service: 'logs',
+    resource: 'log-group',
+    resourceName: `/aws/lambda/${adminFunctionName}:*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  adminRole.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['es:ESHttpGet', 'es:ESHttpPut', 'es:ESHttpDelete'],
+      resources: [securityApi],
+    }),
+  );
+  adminRole.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [adminLogStreams],
+    }),
+  );
+  acknowledge(
+    adminRole,
+    {
+      id: wildcardResourceFinding(stack, securityApi),
+      reason:
+        "The security plugin's REST API of this one domain: roles and role mappings are paths below it.",
+    },
+    {
+      id: wildcardResourceFinding(stack, adminLogStreams),
+      reason: "Log streams of the role-mapping function's own log group (stream names are made by Lambda).",
+    },
+  );
+
+  const logGroups = {
+    slowSearch: domainLogGroup(stack, 'SearchSlowLogs', `/aws/opensearch/${domainName}/search-slow`, config),
+    slowIndex: domainLogGroup(stack, 'IndexSlowLogs', `/aws/opensearch/${domainName}/index-slow`, config),
+    app: domainLogGroup(stack, 'SearchAppLogs', `/aws/opensearch/${domainName}/application`, config),
+  };
+  // One plain resource policy instead of the custom resource CDK would create for it.
+  const logsPolicy = new CfnResourcePolicy(stack, 'SearchLogsResourcePolicy', {
+    policyName: `${domainName}-logs`,
+    policyDocument: stack.toJsonString({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'es.amazonaws.com' },
+          Action: ['logs:PutLogEvents', 'logs:CreateLogStream'],
+          Resource: Object.values(logGroups).map((g) => g.logGroupArn),
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': stack.account },
+            ArnLike: { 'aws:SourceArn': domainArn },
+          },
+        },
+      ],
+    }),
+  });
+
+  const zoneAware = sizing.availabilityZones > 1;
+  const domain = new opensearch.Domain(stack, 'SearchDomain', {
+    domainName,
+    version: opensearch.EngineVersion.OPENSEARCH_2_19,
+    capacity: {
+      dataNodes: sizing.dataNodes,
+      dataNodeInstanceType: sizing.dataNodeInstanceType,
+      ...(sizing.masterNodes > 0
+        ? { masterNodes: sizing.masterNodes, masterNodeInstanceType: sizing.masterNodeInstanceType }
+        : {}),
+      multiAzWithStandbyEnabled: sizing.multiAzWithStandby,
+    },
+    ebs: { volumeSize: sizing.ebsVolumeGiB, volumeType: EbsDeviceVolumeType.GP3 },
+    zoneAwareness: zoneAware
+      ? { enabled: true, availabilityZoneCount: sizing.availabilityZones }
+      : { enabled: false },
+    nodeToNodeEncryption: true,
+    encryptionAtRest: { enabled: true },
+    enforceHttps: true,
+    tlsSecurityPolicy: opensearch.TLSSecurityPolicy.TLS_1_2,
+    fineGrainedAccessControl: { masterUserArn: adminRole.roleArn },
+    logging: {
+      slowSearchLogEnabled: true,
+      slowSearchLogGroup: logGroups.slowSearch,
+      slowIndexLogEnabled: true,
+      slowIndexLogGroup: logGroups.slowIndex,
+      appLogEnabled: true,
+      appLogGroup: logGroups.app,
+    },
+    suppressLogsResourcePolicy: true,
+    enableAutoSoftwareUpdate: true,
+    removalPolicy: config.removalPolicy,
+  });
+  domain.node.addDependency(logsPolicy);
+  // Resource policy: the account's IAM principals may send signed HTTP requests; which of them
+  // actually can is decided by their identity policies (granted in the api stack to exactly the
+  // functions that search or index) and, inside the domain, by FGAC role mapping. Naming the
+  // function roles here instead would make this stack depend on the api stack (a cycle). Set on
+  // the L1 directly: the L2's accessPolicies prop deploys a custom resource to do the same.
+  const cfnDomain = domain.node.defaultChild as opensearch.CfnDomain;
+  cfnDomain.accessPolicies = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: `arn:${stack.partition}:iam::${stack.account}:root` },
+        Action: 'es:ESHttp*',
+        Resource: `${domainArn}/*`,
+      },
+    ],
+  };
+
+  const suppressions: Acknowledgment[] = [
+    {
+      id: 'AwsSolutions-OS1',
+      reason:
+        'Reached by Lambda functions outside any VPC, with SigV4-signed requests: a VPC domain would put every search function in a VPC (NAT cost, ENI cold starts) for no gain over IAM + fine-grained access control.',
+    },
+    {
+      id: 'AwsSolutions-OS3',
+      reason:
+        'Callers are Lambda functions whose egress IPs are not fixed, so an IP allowlist cannot apply; every request is SigV4-signed and authorized by IAM, then by FGAC role mapping.',
+    },
+  ];
+  if (sizing.masterNodes === 0) {
+    suppressions.push({
+      id: 'AwsSolutions-OS4',
+      reason: `Stage ${config.stage} runs one small data node for testing; dedicated masters are configured in prod.`,
+    });
+  }
+  if (!zoneAware) {
+    suppressions.push({
+      id: 'AwsSolutions-OS7',
+      reason: `Stage ${config.stage} runs a single node, so there is nothing to spread across zones; prod is zone-aware over three AZs.`,
+    });
+  }
+  acknowledge(domain, ...suppressions);
+
+  new CfnOutput(stack, 'SearchUrl', { value: `https://${domain.domainEndpoint}` });
+  return {
+    kind: 'domain',
+    endpoint: `https://${domain.domainEndpoint}`,
+    auth: 'sigv4',
+    domain,
+    domainName,
+    adminRole,
+    adminFunctionName,
+  };
+}
+
+function domainLogGroup(stack: Stack, id: string, name: string, config: StageConfig): LogGroup {
+  return new LogGroup(stack, id, {
+    logGroupName: name,
+    retention: config.logRetention,
+    removalPolicy: config.removalPolicy,
+  });
+}
