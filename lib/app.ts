@@ -5,7 +5,13 @@
  */
 import { type App, DefaultStackSynthesizer, Tags, Validations } from 'aws-cdk-lib';
 import { loadOrCreateLocalIssuer } from './config/local-issuer.ts';
-import { parseCorsOrigins, parseStage, type StageConfig, stageConfig } from './config/stage-config.ts';
+import {
+  parseCorsOrigins,
+  parseStage,
+  type StageConfig,
+  type StageConfigOverrides,
+  stageConfig,
+} from './config/stage-config.ts';
 import { AwsSolutionsChecks } from './nag.ts';
 import { CartStack } from './services/cart/cart-stack.ts';
 import { CatalogStack } from './services/catalog/catalog-stack.ts';
@@ -49,10 +55,62 @@ export interface Store {
   dashboard?: DashboardStack;
 }
 
+/** Contexts `authCallbackUrls`, `authLogoutUrls` (comma-separated https URLs) and `authDomainPrefix`: all or none. */
+function parseWebOAuth(context: (key: string) => string | undefined): StageConfigOverrides['webOAuth'] {
+  const callbacks = context('authCallbackUrls');
+  const logouts = context('authLogoutUrls');
+  const domainPrefix = context('authDomainPrefix');
+  if (callbacks === undefined && logouts === undefined && domainPrefix === undefined) return undefined;
+  if (callbacks === undefined || logouts === undefined || domainPrefix === undefined) {
+    throw new Error(
+      'Hosted sign-in needs all of -c authCallbackUrls, -c authLogoutUrls and -c authDomainPrefix.',
+    );
+  }
+  const urls = (what: string, value: string) =>
+    value.split(',').map((url) => {
+      const trimmed = url.trim();
+      // Cognito allows http only for localhost; a production app's callback is https.
+      if (
+        !/^https:\/\/[^\s/?#]+(\/[^\s#]*)?$/.test(trimmed) &&
+        !/^http:\/\/localhost(:\d+)?(\/[^\s#]*)?$/.test(trimmed)
+      ) {
+        throw new Error(`${what}: ${JSON.stringify(trimmed)} is not an https URL (or http://localhost).`);
+      }
+      return trimmed;
+    });
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(domainPrefix) || domainPrefix.includes('cognito')) {
+    throw new Error(
+      `authDomainPrefix: ${JSON.stringify(domainPrefix)} is not a Cognito domain prefix (lowercase letters, digits, hyphens; no "cognito").`,
+    );
+  }
+  return {
+    callbackUrls: urls('authCallbackUrls', callbacks),
+    logoutUrls: urls('authLogoutUrls', logouts),
+    domainPrefix,
+  };
+}
+
+/** Contexts `apiDomainName` and `apiCertificateArn` (an ACM certificate in the stage's region): both or none. */
+function parseCustomDomain(
+  context: (key: string) => string | undefined,
+): StageConfigOverrides['customDomain'] {
+  const domainName = context('apiDomainName');
+  const certificateArn = context('apiCertificateArn');
+  if (domainName === undefined && certificateArn === undefined) return undefined;
+  if (domainName === undefined || certificateArn === undefined) {
+    throw new Error('A custom API domain needs both -c apiDomainName and -c apiCertificateArn.');
+  }
+  if (!/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/.test(certificateArn)) {
+    throw new Error(`apiCertificateArn: ${JSON.stringify(certificateArn)} is not an ACM certificate ARN.`);
+  }
+  return { domainName, certificateArn };
+}
+
 /**
- * Reads context `stage` (required), `searchEndpoint` (stage local), `alarmEmail`, `corsOrigins` and
- * `emailFrom` (staging, prod: the SES sender of notifications) and `issuerKeyFile` (stage local,
- * where the issuer key pair lives) from the app.
+ * Reads context `stage` (required), `searchEndpoint` (stage local), `alarmEmail`, `corsOrigins`,
+ * `emailFrom` (staging, prod: the SES identity of notifications and of the user pool's mail), the
+ * hosted sign-in and custom domain settings above, and `issuerKeyFile` (stage local, where the
+ * issuer key pair lives) from the app.
  */
 export function buildStore(app: App): Store {
   const context = (key: string): string | undefined => {
@@ -67,6 +125,9 @@ export function buildStore(app: App): Store {
     searchEndpoint: context('searchEndpoint'),
     alarmEmail: context('alarmEmail'),
     corsOrigins: parseCorsOrigins(context('corsOrigins')),
+    emailFrom: context('emailFrom'),
+    webOAuth: parseWebOAuth(context),
+    customDomain: parseCustomDomain(context),
   });
   const { prefix, stage } = config;
   // Every stack of the stage, so a stack added later is protected like the rest.
@@ -91,8 +152,7 @@ export function buildStore(app: App): Store {
     description: describe('REST API, authorizers, gateway responses'),
     config,
     services: servicesOf(stage),
-    userPool: stateful.userPool,
-    userPoolClients: stateful.userPoolClients,
+    cognito: stateful.auth,
     localIssuer,
     alarmAction: stateful.alarmAction,
   });
@@ -114,6 +174,7 @@ export function buildStore(app: App): Store {
   const search = new SearchStack(app, `${prefix}-search`, {
     ...service('search', 'indexer, search and suggest, the search index'),
     productsTable: stateful.productsTable,
+    productsStream: stateful.productsStream,
     indexerDlq: stateful.indexerDlq,
     search: stateful.search,
     otherReaderRoles: [ops.functions.Health.role],

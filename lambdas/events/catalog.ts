@@ -4,7 +4,10 @@
  * sides read the same contract. Each detail carries `version`; a breaking change is a new version
  * published beside the old one until every consumer reads it. Each service publishes under its
  * own source. Details carry what consumers need (ids, lines, amounts, the buyer's contact), never
- * whole records.
+ * whole records, and never a payment token, card data or a street address: the bus archives every
+ * event for replay (docs/events.md), so whatever an event carries is kept for the archive's
+ * retention. Unknown fields are dropped on parse, so a field outside the schema never leaves
+ * `busPublisher` and never reaches a handler.
  */
 import * as z from 'zod';
 
@@ -26,6 +29,10 @@ export const ContactSchema = z.object({
   phone: z.string().max(32).optional(),
 });
 
+/**
+ * OrderPlaced v1's full shipping address (name, street, postal code). Read only from v1 events
+ * still in queues or replayed from the archive; no producer publishes it any more.
+ */
 export const AddressSchema = z.object({
   name: z.string(),
   line1: z.string(),
@@ -36,6 +43,15 @@ export const AddressSchema = z.object({
   country: z.string(),
 });
 
+/** Where an order ships, only as precisely as routing needs: the country and region (a US state). */
+export const ShipToSchema = z.object({
+  /** ISO 3166-1 alpha-2. */
+  country: z.string().regex(/^[A-Z]{2}$/),
+  /** The order's region (up to 100 characters, so 200 UTF-16 units). */
+  region: z.string().min(1).max(200).optional(),
+});
+export type ShipTo = z.output<typeof ShipToSchema>;
+
 const LineSchema = z.object({
   sku: z.string().min(1).max(64),
   productId: z.string().min(1).max(128),
@@ -44,16 +60,42 @@ const LineSchema = z.object({
   unitPrice: z.int().min(0),
 });
 
-export const OrderPlacedSchema = z.object({
-  version: z.literal(1),
+const OrderPlacedFields = {
   orderId: Id,
   userId: z.string().min(1).max(256),
   lines: z.array(LineSchema).min(1),
   total: MoneySchema,
-  shippingAddress: AddressSchema,
+  /** Notify's only source of the recipient (docs/events.md, "What events carry"). */
   contact: ContactSchema,
   placedAt: Instant,
+};
+
+/**
+ * v1 carried the full shipping address. Consumers still read it (events in flight during the
+ * rollout, and replays of archived ones) until the archive's retention has passed since the last
+ * v1 was published; then this variant goes.
+ */
+export const OrderPlacedV1Schema = z.object({
+  version: z.literal(1),
+  ...OrderPlacedFields,
+  shippingAddress: AddressSchema,
 });
+
+/** v2: `shipTo` (country, region) instead of the address. */
+export const OrderPlacedV2Schema = z.object({
+  version: z.literal(2),
+  ...OrderPlacedFields,
+  shipTo: ShipToSchema,
+});
+
+export const OrderPlacedSchema = z.discriminatedUnion('version', [OrderPlacedV1Schema, OrderPlacedV2Schema]);
+
+/** Where an OrderPlaced of either version ships: v1's address reduced to what v2 carries. */
+export function shipToOf(detail: z.output<typeof OrderPlacedSchema>): ShipTo {
+  if (detail.version === 2) return detail.shipTo;
+  const { country, region } = detail.shippingAddress;
+  return region === undefined ? { country } : { country, region };
+}
 
 export const OrderCancelledSchema = z.object({
   version: z.literal(1),

@@ -45,3 +45,29 @@ export function summarize(parts: HealthReport['parts']): HealthReport {
   const ok = Object.values(parts).every((p) => p.status === 'ok');
   return { status: ok ? 'ok' : 'degraded', parts };
 }
+
+/**
+ * `load`'s result, kept for `ttlMs` after it settles and shared by the calls made while it runs. A
+ * rejection is not kept: the next call loads again.
+ */
+export function memoizeFor<T>(
+  ttlMs: number,
+  load: () => Promise<T>,
+  now: () => number = Date.now,
+): () => Promise<T> {
+  let kept: { value: Promise<T>; until: number } | undefined;
+  return () => {
+    if (kept && now() < kept.until) return kept.value;
+    const entry = { value: load(), until: Number.POSITIVE_INFINITY };
+    kept = entry;
+    entry.value.then(
+      () => {
+        entry.until = now() + ttlMs;
+      },
+      () => {
+        if (kept === entry) kept = undefined;
+      },
+    );
+    return entry.value;
+  };
+}

@@ -246,8 +246,8 @@ export function stageConfig(stage: Stage, overrides: StageConfigOverrides = {}):
           adminMfa: true,
         },
         api: {
-          throttlingRateLimit: 200,
-          throttlingBurstLimit: 100,
+          throttlingRateLimit: STAGING_LIMITS.stage.rateLimit,
+          throttlingBurstLimit: STAGING_LIMITS.stage.burstLimit,
           methodThrottling: STAGING_LIMITS.methods,
           waf: true,
           corsOrigins: overrides.corsOrigins ?? [],
@@ -285,11 +285,10 @@ export function stageConfig(stage: Stage, overrides: StageConfigOverrides = {}):
           webOAuth: overrides.webOAuth,
           adminMfa: true,
         },
-        // Below the account's default 10,000 rps / 5,000 burst, above the seed's peak; search,
-        // suggest, admin and health get their own, lower limits (lib/config/limits.ts).
+        // Search, suggest, admin and health get their own, lower limits (lib/config/limits.ts).
         api: {
-          throttlingRateLimit: 8000,
-          throttlingBurstLimit: 4000,
+          throttlingRateLimit: PROD_LIMITS.stage.rateLimit,
+          throttlingBurstLimit: PROD_LIMITS.stage.burstLimit,
           methodThrottling: PROD_LIMITS.methods,
           waf: true,
           corsOrigins: overrides.corsOrigins ?? [],

@@ -58,19 +58,66 @@ function client(endpoint: string): Client {
   });
 }
 
-async function apply(props: Properties): Promise<void> {
-  const os = client(props.Endpoint);
+/**
+ * The security plugin's audit logging. Publishing audit logs to CloudWatch (the domain's log
+ * settings) is only the destination: the plugin logs nothing until this is enabled. Left out:
+ * AUTHENTICATED and GRANTED_PRIVILEGES, one line per ordinary search, which would cost more than
+ * they tell; what is kept is every refused or failed authentication, privilege denial, bad header
+ * and security-config change. Bodies are not logged (request bodies of bulk writes are products,
+ * of searches shoppers' queries), and sensitive headers are dropped.
+ */
+export function auditConfig(): Record<string, unknown> {
+  const quiet = ['AUTHENTICATED', 'GRANTED_PRIVILEGES'];
+  return {
+    enabled: true,
+    audit: {
+      enable_rest: true,
+      disabled_rest_categories: quiet,
+      enable_transport: true,
+      disabled_transport_categories: quiet,
+      resolve_bulk_requests: false,
+      log_request_body: false,
+      resolve_indices: true,
+      exclude_sensitive_headers: true,
+      ignore_users: [],
+      ignore_requests: [],
+    },
+    compliance: {
+      enabled: true,
+      // Changes to the security configuration itself, without the documents' contents.
+      internal_config: true,
+      external_config: false,
+      read_metadata_only: true,
+      read_watched_fields: {},
+      read_ignore_users: [],
+      write_metadata_only: true,
+      write_log_diffs: false,
+      write_watched_indices: [],
+      write_ignore_users: [],
+    },
+  };
+}
+
+type Request = (request: { method: string; path: string; body?: Record<string, unknown> }) => Promise<unknown>;
+
+export async function apply(props: Properties, request: Request = requestTo(props.Endpoint)): Promise<void> {
   for (const [name, body] of Object.entries(securityRoles(props.IndexPattern))) {
-    await os.transport.request({ method: 'PUT', path: `/_plugins/_security/api/roles/${name}`, body });
+    await request({ method: 'PUT', path: `/_plugins/_security/api/roles/${name}`, body });
   }
   const mappings = { [WRITER_ROLE]: props.WriterRoleArns, [READER_ROLE]: props.ReaderRoleArns };
   for (const [name, backendRoles] of Object.entries(mappings)) {
-    await os.transport.request({
+    await request({
       method: 'PUT',
       path: `/_plugins/_security/api/rolesmapping/${name}`,
       body: { backend_roles: backendRoles },
     });
   }
+  await request({ method: 'PUT', path: '/_plugins/_security/api/audit/config', body: auditConfig() });
+}
+
+function requestTo(endpoint: string): Request {
+  const os = client(endpoint);
+  return (request) => os.transport.request(request);
 }
 
 async function remove(props: Properties): Promise<void> {

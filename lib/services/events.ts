@@ -3,7 +3,12 @@
  * EventBridge rule on the store's bus matching exactly the (source, detail type) pairs it takes,
  * delivering to the consumer's own SQS queue; the queue's DLQ after 5 receives (2 locally), with an alarm when
  * it is not empty; and the event source mapping (batches of 10, partial batch failures), so a
- * poison message never blocks its neighbours. docs/events.md lists every subscription.
+ * poison message never blocks its neighbours. The same DLQ is the rule target's: an event the
+ * rule could not deliver to the queue lands there too, under the same alarm. docs/events.md lists
+ * every subscription.
+ *
+ * Also here: the bus's archive of every store event, from which events are replayed after a
+ * consumer bug (docs/events.md, "Replaying events").
  */
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IAlarmAction, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -12,8 +17,8 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { EVENTS, type EventName } from '../../lambdas/events/catalog.ts';
-import type { StageConfig } from '../config/stage-config.ts';
+import { EVENTS, type EventName, SOURCES } from '../../lambdas/events/catalog.ts';
+import type { Stage, StageConfig } from '../config/stage-config.ts';
 import type { ServiceFunction } from '../constructs/service-function.ts';
 import { acknowledge } from '../nag.ts';
 
@@ -34,6 +39,43 @@ export const MAX_RECEIVES = 5;
  * one function timeout apart, in seconds rather than minutes. Deployed stages keep the above.
  */
 export const LOCAL_MAX_RECEIVES = 2;
+
+/**
+ * The rule target's retries: EventBridge's own maximum (24 hours, 185 attempts), stated so the
+ * template shows it. Only transient errors (throttling, an SQS outage) are retried, and an outage
+ * of SQS would refuse the dead-letter send too, so retrying long is what keeps those events;
+ * permanent errors (a missing queue, a policy refusing) go to the DLQ at once.
+ */
+export const TARGET_MAX_EVENT_AGE = Duration.hours(24);
+export const TARGET_RETRY_ATTEMPTS = 185;
+
+/**
+ * How long the bus's archive keeps events, per stage. Events carry ids, lines, amounts, the
+ * buyer's user id and, on the four Notify takes, their email and phone; no payment data, no
+ * address (lambdas/events/catalog.ts). Prod: 90 days, a quarter in which to notice a consumer
+ * that did the wrong thing without failing (nothing in a DLQ, which keeps 14 days) and replay
+ * its events; no longer, since the archive keeps the buyers' contact as long. Staging: 30 days
+ * to rehearse a replay on test data. Stage local: none; the local cloud deploys no archive (its
+ * deploy has no counterpart for AWS::Events::Archive and would skip it) and its events are
+ * thrown away with it, so there is nothing to replay.
+ */
+export const ARCHIVE_RETENTION: Record<Stage, Duration | undefined> = {
+  local: undefined,
+  staging: Duration.days(30),
+  prod: Duration.days(90),
+};
+
+/** `<prefix>-events`: every event a store service publishes (any detail type under SOURCES). */
+export function storeEventArchive(bus: events.EventBus, config: StageConfig): events.Archive | undefined {
+  const retention = ARCHIVE_RETENTION[config.stage];
+  if (!retention) return undefined;
+  return bus.archive('Archive', {
+    archiveName: `${config.prefix}-events`,
+    description: `Every store event on ${config.prefix}-bus, kept ${retention.toDays()} days for replays`,
+    eventPattern: { source: Object.values(SOURCES) },
+    retention,
+  });
+}
 
 export class Subscription extends Construct {
   readonly queue: Queue;
@@ -77,7 +119,15 @@ export class Subscription extends Construct {
         source: [...new Set(wanted.map((e) => e.source))],
         detailType: [...props.events],
       },
-      targets: [new targets.SqsQueue(this.queue)],
+      // Delivery failures to the queue go to the queue's own DLQ (its policy lets this rule send):
+      // one place, one alarm, and a redrive to the queue serves both kinds (the body is the event).
+      targets: [
+        new targets.SqsQueue(this.queue, {
+          deadLetterQueue: this.dlq,
+          maxEventAge: TARGET_MAX_EVENT_AGE,
+          retryAttempts: TARGET_RETRY_ATTEMPTS,
+        }),
+      ],
     });
     consumer.fn.addEventSource(
       new SqsEventSource(this.queue, { batchSize: 10, reportBatchItemFailures: true }),
@@ -85,7 +135,7 @@ export class Subscription extends Construct {
     if (config.alarms) {
       const alarm = new Alarm(this, 'DlqAlarm', {
         alarmName: `${name}-dlq-not-empty`,
-        alarmDescription: `Events ${name} gave up on after ${maxReceiveCount} receives: their effect is missing.`,
+        alarmDescription: `Events ${name} gave up on after ${maxReceiveCount} receives, or its rule could not deliver: their effect is missing.`,
         metric: this.dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
         threshold: 0,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -21,7 +21,6 @@ export interface ApiPlatform {
   rootResourceId: string;
   tokenAuthorizerId: string;
   optionalAuthorizerId: string;
-  requestValidatorId: string;
   /** Resources the platform created because several services use them: path -> resource id. */
   sharedResources: ReadonlyMap<string, string>;
   /** Every route path of the stage -> its methods (all services), for the preflights. */
@@ -120,7 +119,6 @@ export class ServiceStack<F extends string> extends Stack {
       route.method,
       new apigw.LambdaIntegration(target.fn, { allowTestInvoke: false }),
       {
-        requestValidator: { requestValidatorId: platform.requestValidatorId } as apigw.IRequestValidator,
         requestParameters: Object.fromEntries(pathParams.map((p) => [p, true])),
         ...('public' in access
           ? { authorizationType: apigw.AuthorizationType.NONE }

@@ -110,8 +110,10 @@ export class DeliveryStack extends Stack {
 
   /**
    * The end-to-end run after the staging deploy creates its test users and their admin group
-   * membership (sign-in itself is unauthenticated). The pool's id is made at deploy time, so the
-   * grant names pools by the tags every stack of the stage carries instead.
+   * membership, and turns off the admin's TOTP factor of the previous run before it enrolls a new
+   * one (sign-in and enrollment themselves are unauthenticated or use the user's own token). The
+   * pool's id is made at deploy time, so the grant names pools by the tags every stack of the
+   * stage carries instead.
    */
   private endToEndRole(repo: string, stage: DeliveredStage): void {
     // Its own role: the job that runs the suite's code holds no deploy rights.
@@ -131,6 +133,8 @@ export class DeliveryStack extends Stack {
           'cognito-idp:AdminCreateUser',
           'cognito-idp:AdminSetUserPassword',
           'cognito-idp:AdminAddUserToGroup',
+          // Turns off the admin test user's TOTP factor of an earlier run, whose secret is gone.
+          'cognito-idp:AdminSetUserMFAPreference',
         ],
         resources: [pools],
         conditions: {

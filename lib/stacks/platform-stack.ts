@@ -1,10 +1,10 @@
 /**
- * What every service's routes share: the REST API itself (deployed by the api stack, not here),
- * its request validator, problem+json gateway responses with CORS, the two JWT authorizers and
+ * What every service's routes share: the REST API itself (deployed by the api stack, not here)
+ * with its TLS policy, problem+json gateway responses with CORS, the two JWT authorizers and
  * their functions, and the resources several services hang routes under. Service stacks import
  * the API by id (`ApiPlatform`) and add their own resources and methods.
  */
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import {
   Alarm,
@@ -13,7 +13,6 @@ import {
   Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
-import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -31,6 +30,7 @@ import {
   sharedResourcePaths,
 } from '../services/manifest.ts';
 import { type ApiPlatform, addPreflight, gatewayOrigins } from '../services/service-stack.ts';
+import { type Handoff, receive } from './handoff.ts';
 
 /** Expected `iss` of tokens minted by the local issuer (`POST /dev/token`). */
 export const LOCAL_JWT_ISSUER = 'http://127.0.0.1:3000/dev';
@@ -103,13 +103,26 @@ function gatewayCorsHeaders(config: StageConfig): Record<string, string> {
   };
 }
 
+/**
+ * TLS 1.3 and 1.2 with forward-secret AEAD ciphers only (no CBC, no TLS 1.0/1.1), post-quantum key
+ * exchange offered. API Gateway negotiates a request's handshake with the API's policy even on a
+ * custom domain, so the domain gets the same one. STRICT: the SNI must name the host being called.
+ */
+export const API_TLS = {
+  securityPolicy: apigw.SecurityPolicy.TLS13_1_2_PFS_PQ_2025_09,
+  endpointAccessMode: apigw.EndpointAccessMode.STRICT,
+} as const;
+
+/** With a custom domain, the default execute-api endpoint is off: nothing goes around the domain. */
+export const executeApiEndpointDisabled = (config: StageConfig): boolean =>
+  config.api.customDomain !== undefined;
+
 export interface PlatformStackProps extends StackProps {
   config: StageConfig;
   /** Every service of the stage: their route paths decide the shared resources and preflights. */
   services: readonly ServiceManifest[];
   /** Deployed stages: the user pool and the app clients whose access tokens are accepted. */
-  userPool?: IUserPool;
-  userPoolClients?: readonly IUserPoolClient[];
+  cognito?: { userPoolId: Handoff; clientIds: Handoff };
   /** Stage local: the local issuer's keys. */
   localIssuer?: LocalIssuer;
   alarmAction?: IAlarmAction;
@@ -131,18 +144,19 @@ export class PlatformStack extends Stack {
       endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
       // The api stack deploys it once every service stack has added its routes.
       deploy: false,
-      // Execution logging needs API Gateway's account-level CloudWatch role. It is one setting per
-      // account and region, shared by every stage there: kept on stack deletion.
-      cloudWatchRole: config.api.cloudWatchRole,
-      ...(config.api.cloudWatchRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
+      // Execution logging needs API Gateway's account-level CloudWatch role: one setting per
+      // account and region, owned by the account stack (lib/stacks/account-stack.ts), not a stage.
+      cloudWatchRole: false,
+      disableExecuteApiEndpoint: executeApiEndpointDisabled(config),
     });
-    if (config.api.cloudWatchRole) {
-      acknowledge(this.api, {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-        reason:
-          "API Gateway's account-level CloudWatch role uses AmazonAPIGatewayPushToCloudWatchLogs, the AWS-maintained policy made for exactly this role.",
-      });
-    }
+    const cfnApi = this.api.node.defaultChild as apigw.CfnRestApi;
+    cfnApi.securityPolicy = API_TLS.securityPolicy;
+    cfnApi.endpointAccessMode = API_TLS.endpointAccessMode;
+    acknowledge(this.api, {
+      id: 'AwsSolutions-APIG2',
+      reason:
+        'Every handler validates its whole request with zod, from the schemas the OpenAPI document is generated from; without request models (none is declared) an API Gateway validator would check only the path parameters a matched route always has.',
+    });
     for (const [type, status, title, detail] of GATEWAY_RESPONSES) {
       this.api.addGatewayResponse(`Gateway${type.responseType}`, {
         type,
@@ -157,12 +171,6 @@ export class PlatformStack extends Stack {
         templates: { 'application/json': problemTemplate(status, title, detail) },
       });
     }
-    const validator = this.api.addRequestValidator('RequestValidator', {
-      requestValidatorName: `${prefix}-validate`,
-      validateRequestBody: true,
-      validateRequestParameters: true,
-    });
-
     // Auth: one JWT path. Deployed stages trust the Cognito pool; stage local its own issuer.
     this.functions = {
       Authorizer: new ServiceFunction(this, 'Authorizer', {
@@ -231,7 +239,6 @@ export class PlatformStack extends Stack {
       rootResourceId: this.api.restApiRootResourceId,
       tokenAuthorizerId: tokenAuthorizer.ref,
       optionalAuthorizerId: optionalAuthorizer.ref,
-      requestValidatorId: validator.requestValidatorId,
       sharedResources: shared,
       methodsByPath: methods,
     };
@@ -249,15 +256,12 @@ export class PlatformStack extends Stack {
   private authorizerEnv(props: PlatformStackProps): Record<string, string> {
     const { config } = props;
     if (config.auth.issuer === 'cognito') {
-      const clients = props.userPoolClients ?? [];
-      if (!props.userPool || clients.length === 0) {
-        throw new Error(`stage ${config.stage} needs the user pool and its app clients`);
-      }
+      if (!props.cognito) throw new Error(`stage ${config.stage} needs the user pool and its app clients`);
       // Access tokens of the declared app clients only: no ID tokens, no other client of the pool.
       return {
         AUTH_MODE: 'cognito',
-        COGNITO_USER_POOL_ID: props.userPool.userPoolId,
-        COGNITO_CLIENT_IDS: clients.map((c) => c.userPoolClientId).join(','),
+        COGNITO_USER_POOL_ID: receive(this, props.cognito.userPoolId),
+        COGNITO_CLIENT_IDS: receive(this, props.cognito.clientIds),
       };
     }
     if (!props.localIssuer) throw new Error(`stage ${config.stage} needs the local issuer`);

@@ -10,13 +10,20 @@ import { CfnResourcePolicy, LogGroup } from 'aws-cdk-lib/aws-logs';
 import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import type { DomainSearchConfig, StageConfig } from '../config/stage-config.ts';
 import { type Acknowledgment, acknowledge, wildcardResourceFinding } from '../nag.ts';
+import { type Handoff, publish } from './handoff.ts';
 
 /** Where and how the search functions reach OpenSearch. */
 export type SearchTarget =
   | { kind: 'local'; endpoint: string; auth: 'none' }
   | {
       kind: 'domain';
+      /** `https://<domain endpoint>`, for this (the stateful) stack only. */
       endpoint: string;
+      /**
+       * The same URL for other stacks (bindSearch), through SSM rather than an export, which would
+       * block replacing the domain (lib/stacks/handoff.ts).
+       */
+      endpointHandoff: Handoff;
       auth: 'sigv4';
       domain: opensearch.Domain;
       domainName: string;
@@ -25,6 +32,15 @@ export type SearchTarget =
       /** Physical name of that function (its log group is granted here, by name). */
       adminFunctionName: string;
     };
+
+/**
+ * The off-peak window: 10 hours from 06:00 UTC (the length is fixed). The store sells in US
+ * dollars to US addresses, and 06:00-16:00 UTC is 23:00-09:00 on the US west coast (02:00-12:00
+ * on the east coast, summer time): it starts after the evening peak in every continental US zone
+ * and ends before the east coast's lunchtime. Service software updates (on) and Auto-Tune's
+ * blue/green changes wait for it.
+ */
+export const OFF_PEAK_WINDOW_START = { hours: 6, minutes: 0 } as const;
 
 export function searchDomain(stack: Stack, config: StageConfig, sizing: DomainSearchConfig): SearchTarget {
   const { prefix } = config;
@@ -78,6 +94,8 @@ export function searchDomain(stack: Stack, config: StageConfig, sizing: DomainSe
     slowSearch: domainLogGroup(stack, 'SearchSlowLogs', `/aws/opensearch/${domainName}/search-slow`, config),
     slowIndex: domainLogGroup(stack, 'IndexSlowLogs', `/aws/opensearch/${domainName}/index-slow`, config),
     app: domainLogGroup(stack, 'SearchAppLogs', `/aws/opensearch/${domainName}/application`, config),
+    // Security events of fine-grained access control (failed logins, missing privileges).
+    audit: domainLogGroup(stack, 'SearchAuditLogs', `/aws/opensearch/${domainName}/audit`, config),
   };
   // One plain resource policy instead of the custom resource CDK would create for it.
   const logsPolicy = new CfnResourcePolicy(stack, 'SearchLogsResourcePolicy', {
@@ -109,6 +127,8 @@ export function searchDomain(stack: Stack, config: StageConfig, sizing: DomainSe
       ...(sizing.masterNodes > 0
         ? { masterNodes: sizing.masterNodes, masterNodeInstanceType: sizing.masterNodeInstanceType }
         : {}),
+      // Off in both stages, decided in lib/config/capacity.ts (searchDomainFor): standby would idle
+      // a third of the data nodes the capacity model counts as serving.
       multiAzWithStandbyEnabled: sizing.multiAzWithStandby,
     },
     ebs: { volumeSize: sizing.ebsVolumeGiB, volumeType: EbsDeviceVolumeType.GP3 },
@@ -118,7 +138,8 @@ export function searchDomain(stack: Stack, config: StageConfig, sizing: DomainSe
     nodeToNodeEncryption: true,
     encryptionAtRest: { enabled: true },
     enforceHttps: true,
-    tlsSecurityPolicy: opensearch.TLSSecurityPolicy.TLS_1_2,
+    // TLS 1.2 or 1.3, only ciphers with perfect forward secrecy (ECDHE).
+    tlsSecurityPolicy: opensearch.TLSSecurityPolicy.TLS_1_2_PFS,
     fineGrainedAccessControl: { masterUserArn: adminRole.roleArn },
     logging: {
       slowSearchLogEnabled: true,
@@ -127,8 +148,12 @@ export function searchDomain(stack: Stack, config: StageConfig, sizing: DomainSe
       slowIndexLogGroup: logGroups.slowIndex,
       appLogEnabled: true,
       appLogGroup: logGroups.app,
+      auditLogEnabled: true,
+      auditLogGroup: logGroups.audit,
     },
     suppressLogsResourcePolicy: true,
+    offPeakWindowEnabled: true,
+    offPeakWindowStart: OFF_PEAK_WINDOW_START,
     enableAutoSoftwareUpdate: true,
     removalPolicy: config.removalPolicy,
   });
@@ -163,24 +188,28 @@ export function searchDomain(stack: Stack, config: StageConfig, sizing: DomainSe
         'Callers are Lambda functions whose egress IPs are not fixed, so an IP allowlist cannot apply; every request is SigV4-signed and authorized by IAM, then by FGAC role mapping.',
     },
   ];
+  // Every deployed stage is zone-aware (AwsSolutions-OS7 holds): staging rehearses prod's layout.
   if (sizing.masterNodes === 0) {
     suppressions.push({
       id: 'AwsSolutions-OS4',
-      reason: `Stage ${config.stage} runs one small data node for testing; dedicated masters are configured in prod.`,
-    });
-  }
-  if (!zoneAware) {
-    suppressions.push({
-      id: 'AwsSolutions-OS7',
-      reason: `Stage ${config.stage} runs a single node, so there is nothing to spread across zones; prod is zone-aware over three AZs.`,
+      reason: `Stage ${config.stage} is a test stage on ${sizing.dataNodes} data nodes that elect the master among themselves: three dedicated masters would cost more than the data nodes. Losing the node that holds the master vote leaves no elected master until the service replaces it (searches go on, index writes wait and the indexer retries); prod runs three dedicated masters.`,
     });
   }
   acknowledge(domain, ...suppressions);
 
-  new CfnOutput(stack, 'SearchUrl', { value: `https://${domain.domainEndpoint}` });
+  const endpoint = `https://${domain.domainEndpoint}`;
+  const endpointHandoff = publish(
+    stack,
+    'SearchEndpointParameter',
+    `/${prefix}/search/endpoint`,
+    endpoint,
+    `Base URL of ${domainName}; the search and ops stacks read it at deploy time`,
+  );
+  new CfnOutput(stack, 'SearchUrl', { value: endpoint });
   return {
     kind: 'domain',
-    endpoint: `https://${domain.domainEndpoint}`,
+    endpoint,
+    endpointHandoff,
     auth: 'sigv4',
     domain,
     domainName,

@@ -8,23 +8,21 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import { EbsDeviceVolumeType } from 'aws-cdk-lib/aws-ec2';
-import { EventBus } from 'aws-cdk-lib/aws-events';
+import { type Archive, EventBus } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { CfnResourcePolicy, LogGroup } from 'aws-cdk-lib/aws-logs';
-import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { DomainSearchConfig, StageConfig } from '../config/stage-config.ts';
-import { type Acknowledgment, acknowledge, wildcardResourceFinding } from '../nag.ts';
+import type { StageConfig } from '../config/stage-config.ts';
+import { acknowledge } from '../nag.ts';
 import { searchDomainAlarms, tableThrottleAlarm } from '../observability/alarms.ts';
 import { tablesUnder } from '../observability/metrics.ts';
 import { cartTables } from '../services/cart/cart-data.ts';
 import { catalogTables, PRODUCTS_INDEX_NAMES } from '../services/catalog/catalog-data.ts';
 import { checkoutQueues } from '../services/checkout/checkout-data.ts';
+import { storeEventArchive } from '../services/events.ts';
 import { fulfillmentTables } from '../services/fulfillment/fulfillment-data.ts';
 import { inventoryTables } from '../services/inventory/inventory-data.ts';
 import { notificationsTables } from '../services/notifications/notifications-data.ts';
@@ -32,6 +30,7 @@ import { ORDERS_INDEX_NAMES, ordersTables } from '../services/orders/orders-data
 import { PAYMENTS_INDEX_NAMES, paymentTables } from '../services/payment/payment-data.ts';
 import { recommendationsTables } from '../services/recommendations/recommendations-data.ts';
 import { reviewsTables } from '../services/reviews/reviews-data.ts';
+import type { Handoff } from './handoff.ts';
 import { type SearchTarget, searchDomain } from './search-domain.ts';
 import { storeUserPool } from './user-pool.ts';
 
@@ -44,6 +43,8 @@ export type { SearchTarget } from './search-domain.ts';
 export class StatefulStack extends Stack {
   readonly config: StageConfig;
   readonly productsTable: dynamodb.Table;
+  /** The products stream's ARN, handed to the search stack through SSM. */
+  readonly productsStream: Handoff;
   /** Global secondary indexes of the products table: grants name them instead of `index/*`. */
   readonly productsIndexNames: readonly string[] = PRODUCTS_INDEX_NAMES;
   readonly cartsTable: dynamodb.Table;
@@ -70,6 +71,8 @@ export class StatefulStack extends Stack {
   /** Co-purchase counts and scores. */
   readonly recommendationsTable: dynamodb.Table;
   readonly bus: EventBus;
+  /** The bus's archive of every store event (stages that replay: not local). */
+  readonly eventArchive?: Archive;
   readonly indexerDlq: Queue;
   /** Where every alarm of the stage notifies (stages with alarms only). */
   readonly alarmAction?: SnsAction;
@@ -77,6 +80,8 @@ export class StatefulStack extends Stack {
   readonly userPool?: cognito.UserPool;
   /** The app clients whose access tokens the API accepts (empty without a user pool). */
   readonly userPoolClients: cognito.UserPoolClient[] = [];
+  /** The pool and client ids the authorizers read (SSM handoffs; deployed stages only). */
+  readonly auth?: { userPoolId: Handoff; clientIds: Handoff };
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -85,7 +90,10 @@ export class StatefulStack extends Stack {
     const { prefix } = config;
 
     // Each service declares its tables beside its manifest; they live here, on the stateful side.
-    ({ productsTable: this.productsTable } = catalogTables(this, config));
+    ({ productsTable: this.productsTable, productsStream: this.productsStream } = catalogTables(
+      this,
+      config,
+    ));
     ({ cartsTable: this.cartsTable } = cartTables(this, config));
     ({ inventoryTable: this.inventoryTable, reservationsTable: this.reservationsTable } = inventoryTables(
       this,
@@ -108,6 +116,8 @@ export class StatefulStack extends Stack {
     ({ recommendationsTable: this.recommendationsTable } = recommendationsTables(this, config));
 
     this.bus = new EventBus(this, 'Bus', { eventBusName: `${prefix}-bus` });
+    // Every store event, for replays after a consumer bug (docs/events.md); none in stage local.
+    this.eventArchive = storeEventArchive(this.bus, config);
 
     this.indexerDlq = new Queue(this, 'IndexerDlq', {
       queueName: `${prefix}-indexer-dlq`,
@@ -152,9 +162,10 @@ export class StatefulStack extends Stack {
     }
 
     if (config.auth.issuer === 'cognito') {
-      const pool = storeUserPool(this, config);
+      const pool = storeUserPool(this, config, this.alarmAction);
       this.userPool = pool.userPool;
       this.userPoolClients.push(...pool.clients);
+      this.auth = { userPoolId: pool.userPoolId, clientIds: pool.clientIds };
     }
 
     new CfnOutput(this, 'ProductsTableName', { value: this.productsTable.tableName });

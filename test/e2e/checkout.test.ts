@@ -296,12 +296,17 @@ describe('checkout: the happy path', () => {
       return detail !== undefined;
     }, 15_000);
     expect(detail).toMatchObject({
-      version: 1,
+      version: 2,
       orderId: o.orderId,
       userId: b.sub,
       total: { amount: 4098, currency: 'USD' },
       lines: expect.arrayContaining([expect.objectContaining({ sku: a.sku, quantity: 2, unitPrice: 1250 })]),
     });
+    // Where it ships, no finer than routing needs: no address, and never the payment token.
+    expect(Object.keys(detail ?? {}).sort()).toEqual(
+      ['contact', 'lines', 'orderId', 'placedAt', 'shipTo', 'total', 'userId', 'version'].sort(),
+    );
+    expect(JSON.stringify(detail)).not.toMatch(/tok_|postalCode|line1/);
 
     // The order is listed, newest first, and the listing matches the document.
     const list = await api(b.token).GET('/orders');

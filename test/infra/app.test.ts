@@ -6,7 +6,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildOpenApiDocument } from '../../lambdas/ops/openapi.ts';
 import { METRICS_NAMESPACE } from '../../lambdas/shared/business-metrics.ts';
+import { stageConfig } from '../../lib/config/stage-config.ts';
 import { functionsOf, routesOf } from '../../lib/services/registry.ts';
+import { identity } from '../../lib/stacks/user-pool.ts';
 import { apiRoutes, resourcesOf, type SynthesizedStage, synthesizeStage } from './support/stage.ts';
 
 /** Well below CloudFormation's 500 per stack, so a service can grow without splitting in a hurry. */
@@ -58,8 +60,11 @@ describe.each(['local', 'staging', 'prod'] as const)('the app, stage %s', (stage
         deployed.set(id, fn.Properties);
       }
     }
-    // Custom resource handlers beyond the manifests: the FGAC role mapping in a domain.
-    const extra = stage === 'local' ? [] : ['SearchRoleMapping'];
+    // Beyond the manifests: the FGAC role mapping in a domain, the user pool's trigger.
+    const extra = stage === 'local' ? [] : ['SearchRoleMapping', 'PreTokenGeneration'];
+    const serviceOf = (id: string) =>
+      ({ SearchRoleMapping: 'search', PreTokenGeneration: identity.service })[id] ??
+      functionsOf(stage).get(id);
     expect([...deployed.keys()].sort()).toEqual([...functionsOf(stage).keys(), ...extra].sort());
     for (const [id, fn] of deployed) {
       expect(fn, id).toMatchObject({
@@ -73,7 +78,7 @@ describe.each(['local', 'staging', 'prod'] as const)('the app, stage %s', (stage
       expect(env, id).toMatchObject({
         NODE_OPTIONS: '--enable-source-maps',
         STAGE: stage,
-        POWERTOOLS_SERVICE_NAME: id === 'SearchRoleMapping' ? 'search' : functionsOf(stage).get(id),
+        POWERTOOLS_SERVICE_NAME: serviceOf(id),
         POWERTOOLS_LOG_LEVEL: stage === 'local' ? 'DEBUG' : 'INFO',
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       });
@@ -82,6 +87,31 @@ describe.each(['local', 'staging', 'prod'] as const)('the app, stage %s', (stage
       // The tracer loads only where there is a trace to join: no X-Ray daemon in the local cloud.
       const untraced = stage === 'local' || id === 'SearchRoleMapping';
       expect(env.POWERTOOLS_TRACE_ENABLED, id).toBe(untraced ? 'false' : undefined);
+    }
+  });
+
+  it('reserves concurrency for exactly the functions the stage config names, and no others', () => {
+    const { reservedConcurrency } = stageConfig(stage).lambda;
+    const reserved: Record<string, unknown> = {};
+    for (const t of Object.values(s.templates)) {
+      for (const [, fn] of resourcesOf(t, 'AWS::Lambda::Function')) {
+        const name = String(fn.Properties.FunctionName).replace(`store-${stage}-`, '');
+        if (fn.Properties.ReservedConcurrentExecutions !== undefined)
+          reserved[name] = fn.Properties.ReservedConcurrentExecutions;
+      }
+    }
+    expect(reserved).toEqual(reservedConcurrency);
+    if (stage !== 'local') {
+      // The critical path and search are all there.
+      expect(Object.keys(reserved)).toEqual(
+        expect.arrayContaining([
+          'authorizer',
+          'optional-authorizer',
+          'add-cart-item',
+          'place-order',
+          'search',
+        ]),
+      );
     }
   });
 

@@ -121,7 +121,7 @@ describe('the delivery stack', () => {
     expect(policiesOf(roles['store-staging-deploy']?.id ?? '')).toEqual([handover('storestg')]);
   });
 
-  it('allows the end-to-end role only creating the test users in the staging pool', () => {
+  it("allows the end-to-end role only creating the test users in the staging pool (and resetting the admin's TOTP)", () => {
     expect(policiesOf(roles['store-staging-e2e']?.id ?? '')).toEqual([
       {
         Effect: 'Allow',
@@ -129,6 +129,7 @@ describe('the delivery stack', () => {
           'cognito-idp:AdminCreateUser',
           'cognito-idp:AdminSetUserPassword',
           'cognito-idp:AdminAddUserToGroup',
+          'cognito-idp:AdminSetUserMFAPreference',
         ],
         Resource: `arn:\${AWS::Partition}:cognito-idp:\${AWS::Region}:\${AWS::AccountId}:userpool/*`,
         Condition: {
@@ -223,15 +224,16 @@ describe.each(['staging', 'prod'] as const)('the end-to-end client, stage %s', (
       expect(e2e?.Properties, key).not.toHaveProperty(key);
     }
     expect(s.statefulJson.Outputs?.E2eClientId?.Value).toEqual({ Ref: e2eId });
-    const ids = resourcesOf(s.template('platform'), 'AWS::Lambda::Function')
-      .map(
-        ([, f]) =>
-          (f.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables,
-      )
-      .flatMap((v) => (v?.COGNITO_CLIENT_IDS ? [JSON.stringify(v.COGNITO_CLIENT_IDS)] : []));
-    // The authorizers (token required, token optional) accept both clients.
-    expect(ids.length).toBeGreaterThan(0);
-    for (const clientIds of ids) expect(clientIds).toContain(e2eId);
+    // The authorizers (token required, token optional) accept both clients: the ids they read.
+    const [, published] =
+      resourcesOf(s.statefulJson, 'AWS::SSM::Parameter').find(
+        ([, p]) => p.Properties.Name === '/store-staging/auth/client-ids',
+      ) ?? [];
+    expect(JSON.stringify(published?.Properties.Value)).toContain(`{"Ref":"${e2eId}"}`);
+    const readers = resourcesOf(s.template('platform'), 'AWS::Lambda::Function').filter(([, f]) =>
+      JSON.stringify(f.Properties.Environment).includes('COGNITO_CLIENT_IDS'),
+    );
+    expect(readers).toHaveLength(2);
   });
 
   it("tags the user pool as the staging role's grant expects", () => {

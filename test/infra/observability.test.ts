@@ -15,6 +15,7 @@ import { CHECKOUT_ASL } from '../../lib/services/checkout/checkout-stack.ts';
 import { servicesOf } from '../../lib/services/registry.ts';
 import { DASHBOARD_SECTIONS } from '../../lib/stacks/dashboard-stack.ts';
 import { auth } from '../../lib/stacks/platform-stack.ts';
+import { identity } from '../../lib/stacks/user-pool.ts';
 import { type CfnTemplate, resourcesOf, type SynthesizedStage, synthesizeStage } from './support/stage.ts';
 
 type Ref = { Ref?: string; 'Fn::GetAtt'?: [string, string]; 'Fn::ImportValue'?: string } | string;
@@ -196,6 +197,8 @@ function deadLetterQueues(s: SynthesizedStage): Map<string, string> {
 }
 
 describe.each(['staging', 'prod'] as const)('alarms and dashboard, stage %s', (stage) => {
+  // The services' functions, and the user pool's trigger beside them.
+  const alarmedServices = [...servicesOf(stage), identity];
   let s: SynthesizedStage;
   let alarms: Located[];
   let topic: string;
@@ -291,7 +294,7 @@ describe.each(['staging', 'prod'] as const)('alarms and dashboard, stage %s', (s
   });
 
   it("alarms on each service's Lambda errors and throttles, one sum over all its functions each", () => {
-    for (const manifest of servicesOf(stage)) {
+    for (const manifest of alarmedServices) {
       const names = Object.entries(manifest.functions).map(([id, spec]) => ({
         id,
         name: `${prefix}-${spec.name}`,
@@ -330,7 +333,7 @@ describe.each(['staging', 'prod'] as const)('alarms and dashboard, stage %s', (s
     const throttled = alarms
       .filter((a) => String(a.props.AlarmName).endsWith('-lambda-throttles'))
       .flatMap((a) => summed(a.props).map((m) => m.dimensions.FunctionName));
-    const functions = servicesOf(stage).flatMap((m) =>
+    const functions = alarmedServices.flatMap((m) =>
       Object.values(m.functions).map((f) => `${prefix}-${f.name}`),
     );
     expect(throttled.sort()).toEqual(functions.sort());
@@ -454,7 +457,7 @@ describe.each(['staging', 'prod'] as const)('alarms and dashboard, stage %s', (s
 
   it('has no alarm beyond those accounted for above', () => {
     const dlqs = [...deadLetterQueues(s).values()].map((q) => `${q}-not-empty`);
-    const lambda = servicesOf(stage).flatMap((m) => {
+    const lambda = alarmedServices.flatMap((m) => {
       const ids = Object.keys(m.functions);
       if (ids.length === 0) return [];
       const base = `${prefix}-${m.service}-lambda`;

@@ -1,22 +1,32 @@
-import { Capture, Match } from 'aws-cdk-lib/assertions';
+import type { Stack } from 'aws-cdk-lib';
+import { Capture, Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Stage, StageConfig } from '../../lib/config/stage-config.ts';
 import { servicesOf } from '../../lib/services/registry.ts';
 import { auth, PlatformStack } from '../../lib/stacks/platform-stack.ts';
 import { type AloneStack, envOf, functionsById, routesOf, synthAlone } from './support/alone.ts';
-import { TEST_CORS_ORIGINS } from './support/stage.ts';
+import { resourcesOf, TEST_CORS_ORIGINS } from './support/stage.ts';
+
+const CUSTOM_DOMAIN = {
+  domainName: 'api.shop.example.com',
+  certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',
+};
+
+function synthPlatform(stage: Stage, adjust: (config: StageConfig) => StageConfig = (c) => c) {
+  return synthAlone(stage, ({ app, config, stateful }) => {
+    return new PlatformStack(app, 'Platform', {
+      config: adjust(config),
+      services: servicesOf(stage),
+      cognito: stateful.auth,
+      alarmAction: stateful.alarmAction,
+    });
+  });
+}
 
 describe.each(['staging', 'prod'] as const)('platform stack alone, stage %s', (stage) => {
   let s: AloneStack<PlatformStack>;
   beforeAll(() => {
-    s = synthAlone(stage, ({ app, config, stateful }) => {
-      return new PlatformStack(app, 'Platform', {
-        config,
-        services: servicesOf(stage),
-        userPool: stateful.userPool,
-        userPoolClients: stateful.userPoolClients,
-        alarmAction: stateful.alarmAction,
-      });
-    });
+    s = synthPlatform(stage);
   });
 
   it('owns the REST API, not deployed here (the api stack deploys it once every route exists)', () => {
@@ -27,10 +37,44 @@ describe.each(['staging', 'prod'] as const)('platform stack alone, stage %s', (s
     });
     s.template.resourceCountIs('AWS::ApiGateway::Deployment', 0);
     s.template.resourceCountIs('AWS::ApiGateway::Stage', 0);
-    s.template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
-      ValidateRequestBody: true,
-      ValidateRequestParameters: true,
+  });
+
+  it('has no request validator: the handlers validate every request', () => {
+    s.template.resourceCountIs('AWS::ApiGateway::RequestValidator', 0);
+    expect(s.stack.platform).not.toHaveProperty('requestValidatorId');
+  });
+
+  it("leaves API Gateway's account settings to the account stack: no Account, no CloudWatch role", () => {
+    s.template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    const roles = resourcesOf(s.json, 'AWS::IAM::Role');
+    expect(roles.length).toBeGreaterThan(0);
+    for (const [id, role] of roles) {
+      expect(JSON.stringify(role.Properties), id).not.toContain('AmazonAPIGatewayPushToCloudWatchLogs');
+      expect(JSON.stringify(role.Properties.AssumeRolePolicyDocument), id).not.toContain(
+        'apigateway.amazonaws.com',
+      );
+    }
+  });
+
+  it('accepts TLS 1.2 and 1.3 with forward-secret AEAD ciphers only, SNI matching the host', () => {
+    s.template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      SecurityPolicy: 'SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09',
+      EndpointAccessMode: 'STRICT',
     });
+  });
+
+  it('keeps the execute-api endpoint without a custom domain, and turns it off with one', () => {
+    const [[, api] = []] = resourcesOf(s.json, 'AWS::ApiGateway::RestApi');
+    expect(api?.Properties.DisableExecuteApiEndpoint).toBe(false);
+    const withDomain = synthPlatform(stage, (config) => ({
+      ...config,
+      api: { ...config.api, customDomain: CUSTOM_DOMAIN },
+    }));
+    withDomain.template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      DisableExecuteApiEndpoint: true,
+      SecurityPolicy: 'SecurityPolicy_TLS13_1_2_PFS_PQ_2025_09',
+    });
+    expect(withDomain.nag).toEqual([]);
   });
 
   it('has the TOKEN authorizer (cached per stage) and the optional REQUEST one (never cached)', () => {
@@ -76,8 +120,38 @@ describe.each(['staging', 'prod'] as const)('platform stack alone, stage %s', (s
     expect([...fns.keys()].sort()).toEqual(Object.keys(auth.functions).sort());
     const env = envOf(fns.get('Authorizer'));
     expect(env.AUTH_MODE).toBe('cognito');
-    expect(JSON.stringify(env.COGNITO_USER_POOL_ID)).toMatch(/UserPool/);
-    expect(JSON.stringify(env.COGNITO_CLIENT_IDS)).toMatch(/WebClient/);
+    // Read from the stateful stack's SSM parameters at deploy time, never imported: a replaced
+    // pool (new id) must not be blocked by an export in use.
+    const parameters =
+      (s.json as { Parameters?: Record<string, { Type: string; Default?: string }> }).Parameters ?? {};
+    for (const [variable, name] of [
+      ['COGNITO_USER_POOL_ID', `/store-${stage}/auth/user-pool-id`],
+      ['COGNITO_CLIENT_IDS', `/store-${stage}/auth/client-ids`],
+    ] as const) {
+      const ref = (env[variable] as { Ref?: string } | undefined)?.Ref ?? '';
+      expect(parameters[ref], variable).toEqual({
+        Type: 'AWS::SSM::Parameter::Value<String>',
+        Default: name,
+      });
+    }
+    expect(JSON.stringify(s.json)).not.toMatch(/"Fn::ImportValue":"[^"]*UserPool/);
+    const published = s.stack.dependencies.map((d) => d.stackName);
+    expect(published).toContain('Inputs');
+    const stateful = Template.fromStack(s.stack.dependencies[0] as Stack);
+    stateful.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: `/store-${stage}/auth/user-pool-id`,
+      Value: { Ref: Match.stringLikeRegexp('^UserPool') },
+    });
+    const clientIds = Object.values(
+      stateful.findResources('AWS::SSM::Parameter', {
+        Properties: { Name: `/store-${stage}/auth/client-ids` },
+      }),
+    );
+    expect(clientIds).toHaveLength(1);
+    // The web client always; staging's end-to-end client too.
+    const value = JSON.stringify(clientIds[0]?.Properties?.Value);
+    expect(value).toMatch(/"Ref":"UserPoolWebClient/);
+    expect(/UserPoolE2eClient/.test(value)).toBe(stage === 'staging');
     // The pool's issuer and JWKS follow from its id; an audience switch would only turn checks off.
     for (const name of ['JWT_AUDIENCE', 'JWT_ISSUER', 'JWKS_URI', 'JWKS_JSON'])
       expect(env).not.toHaveProperty(name);

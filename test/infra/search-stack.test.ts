@@ -1,11 +1,24 @@
 import { Capture, Match } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { stageConfig } from '../../lib/config/stage-config.ts';
 import { SearchStack, search } from '../../lib/services/search/search-stack.ts';
-import { type AloneStack, actionsOf, envOf, functionsById, routesOf, synthAlone } from './support/alone.ts';
+import {
+  type AloneStack,
+  actionsOf,
+  envOf,
+  functionsById,
+  grantsByResource,
+  routesOf,
+  statementsOf,
+  synthAlone,
+} from './support/alone.ts';
 
 describe.each(['staging', 'prod'] as const)('search stack alone, stage %s', (stage) => {
   let s: AloneStack<SearchStack>;
+  // A replica per data node but one: every node holds the index.
+  const { search: sizing } = stageConfig(stage);
+  const replicas = sizing.kind === 'domain' ? sizing.dataNodes - 1 : 0;
   beforeAll(() => {
     s = synthAlone(stage, ({ app, config, stateful, platform }) => {
       const other = new Role(stateful, 'OtherReader', {
@@ -15,6 +28,7 @@ describe.each(['staging', 'prod'] as const)('search stack alone, stage %s', (sta
         config,
         platform,
         productsTable: stateful.productsTable,
+        productsStream: stateful.productsStream,
         indexerDlq: stateful.indexerDlq,
         search: stateful.search,
         otherReaderRoles: [other],
@@ -27,8 +41,11 @@ describe.each(['staging', 'prod'] as const)('search stack alone, stage %s', (sta
     const fns = functionsById(s.json);
     const search = envOf(fns.get('Search'));
     expect(search).toMatchObject({ SEARCH_AUTH: 'sigv4', SEARCH_INDEX: 'products' });
-    expect(JSON.stringify(search.SEARCH_ENDPOINT)).toContain('https://');
-    expect(envOf(fns.get('Indexer')).SEARCH_REPLICAS).toBe(stage === 'prod' ? '2' : '0');
+    // The domain's URL, read from the stateful side's SSM parameter at deploy time.
+    expect(JSON.stringify(search.SEARCH_ENDPOINT)).toMatch(
+      /https:\/\/|"Ref":"SsmParameterValue.*searchendpoint/,
+    );
+    expect(envOf(fns.get('Indexer')).SEARCH_REPLICAS).toBe(String(replicas));
     expect(fns.get('Indexer')?.Timeout).toBe(60);
   });
 
@@ -61,7 +78,7 @@ describe.each(['staging', 'prod'] as const)('search stack alone, stage %s', (sta
       },
     });
     const ids = (c: Capture) => JSON.stringify(c.asArray());
-    expect(ids(writers)).toMatch(/"IndexerRole.*"SearchIndexSetupRole/);
+    expect(ids(writers)).toMatch(/"IndexerRole.*"SearchIndexSetupRole.*"SearchReindexRole/);
     expect(ids(readers)).toMatch(/"SearchRole.*"SuggestRole.*OtherReader/);
   });
 
@@ -72,12 +89,71 @@ describe.each(['staging', 'prod'] as const)('search stack alone, stage %s', (sta
     expect((resource.DependsOn ?? []).some((d) => d.startsWith('SearchRoleMappingResource'))).toBe(true);
   });
 
+  /** The template parameter that reads the stream ARN's SSM parameter at deploy time. */
+  const streamParameter = () => {
+    const parameters = (s.json as { Parameters?: Record<string, { Type: string; Default?: string }> })
+      .Parameters;
+    const found = Object.entries(parameters ?? {}).filter(
+      ([, p]) => p.Default === `/store-${stage}/products/stream-arn`,
+    );
+    expect(found).toHaveLength(1);
+    const [[id, parameter]] = found as [[string, { Type: string }]];
+    expect(parameter.Type).toBe('AWS::SSM::Parameter::Value<String>');
+    return id;
+  };
+
+  it('reads the stream ARN from its SSM parameter, imports no export of it, and grants exactly it', () => {
+    const id = streamParameter();
+    s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { EventSourceArn: { Ref: id } });
+    // An import of the stream ARN would block replacing the stream.
+    expect(JSON.stringify(s.json)).not.toMatch(/StreamArn/);
+    const stream = statementsOf(s.json, 'Indexer').filter((st) =>
+      JSON.stringify(st.Action).includes('dynamodb:'),
+    );
+    expect(stream).toEqual([
+      // ListStreams has no resource-level permissions.
+      expect.objectContaining({ Action: 'dynamodb:ListStreams', Resource: '*' }),
+      expect.objectContaining({
+        Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+        Resource: { Ref: id },
+      }),
+    ]);
+  });
+
+  it('has a reindex function, no route, that scans the table, writes the index and clears the DLQ', () => {
+    const fn = functionsById(s.json).get('SearchReindex');
+    expect(fn).toMatchObject({
+      FunctionName: `store-${stage}-search-reindex`,
+      Timeout: 900,
+      MemorySize: 1024,
+    });
+    expect(envOf(fn)).toMatchObject({
+      PRODUCTS_TABLE: { 'Fn::ImportValue': expect.stringMatching(/ProductsTable/) },
+      INDEXER_DLQ_URL: { 'Fn::ImportValue': expect.stringMatching(/IndexerDlq/) },
+      SEARCH_INDEX: 'products',
+      SEARCH_AUTH: 'sigv4',
+      SEARCH_REPLICAS: String(replicas),
+    });
+    expect(grantsByResource(s.json, 'SearchReindex', ['ProductsTable', 'IndexerDlq'], ['es'])).toEqual({
+      // Scan on the table alone, no index, no other item access.
+      ProductsTable: ['dynamodb:Scan'],
+      IndexerDlq: ['sqs:DeleteMessage', 'sqs:ReceiveMessage'],
+      es: ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut'],
+    });
+    // The only Scan of the service.
+    for (const id of Object.keys(search.functions).filter((f) => f !== 'SearchReindex')) {
+      expect(actionsOf(s.json, id), id).not.toContain('dynamodb:Scan');
+    }
+    expect(search.routes.map((r) => r.fn)).not.toContain('SearchReindex');
+    s.template.resourceCountIs('AWS::Lambda::Function', Object.keys(search.functions).length + 1);
+  });
+
   it('feeds the indexer from the products stream: batch 100, partial failures, filter, DLQ', () => {
     s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     const filter = new Capture();
     s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: Match.stringLikeRegexp('^Indexer') },
-      EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp('StreamArn') },
+      EventSourceArn: { Ref: streamParameter() },
       BatchSize: 100,
       StartingPosition: 'TRIM_HORIZON',
       FunctionResponseTypes: ['ReportBatchItemFailures'],

@@ -33,6 +33,6 @@ describe('stage config', () => {
     expect([local, staging, prod].map((c) => c?.alarms)).toEqual([false, true, true]);
     expect([local, staging, prod].map((c) => c?.auth.authorizerCacheTtl.toSeconds())).toEqual([0, 300, 300]);
     expect(prod?.search).toMatchObject({ dataNodes: 3, availabilityZones: 3, masterNodes: 3 });
-    expect(staging?.search).toMatchObject({ dataNodes: 1, availabilityZones: 1, masterNodes: 0 });
+    expect(staging?.search).toMatchObject({ dataNodes: 2, availabilityZones: 2, masterNodes: 0 });
   });
 });

@@ -14,7 +14,9 @@ describe.each(['staging', 'prod'] as const)('stateful stack, stage %s', (stage) 
     expect(s.statefulStackName).toBe(`store-${stage}-stateful`);
   });
 
-  it('has the products table: keys, stream, GSIs, on-demand, encryption, PITR', () => {
+  it('has the products table: keys, stream, GSIs, on-demand, encryption, PITR, Contributor Insights', () => {
+    // The hot-key view, on the table and on each index (the listing shards of gsi2 included).
+    const insights = { Enabled: true, Mode: 'ACCESSED_AND_THROTTLED_KEYS' };
     s.stateful.hasResourceProperties('AWS::DynamoDB::Table', {
       TableName: `store-${stage}-products`,
       KeySchema: [
@@ -30,6 +32,9 @@ describe.each(['staging', 'prod'] as const)('stateful stack, stage %s', (stage) 
       SSESpecification: { SSEEnabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       DeletionProtectionEnabled: stage === 'prod',
+      ContributorInsightsSpecification: insights,
+      // gsi2's key attributes are unchanged by its sharding (only gsi2pk's values are): the same
+      // index, not a new one. ALL: the listings return whole products.
       GlobalSecondaryIndexes: [1, 2].map((n) => ({
         IndexName: `gsi${n}`,
         KeySchema: [
@@ -37,11 +42,53 @@ describe.each(['staging', 'prod'] as const)('stateful stack, stage %s', (stage) 
           { AttributeName: `gsi${n}sk`, KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'ALL' },
+        ContributorInsightsSpecification: insights,
       })),
     });
     s.stateful.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: stage === 'prod' ? 'Retain' : 'Delete',
     });
+  });
+
+  it("publishes the products stream's ARN in SSM, and no stack imports it from an export", () => {
+    const [table] = resourcesOf(s.statefulJson, 'AWS::DynamoDB::Table').filter(
+      ([, t]) => t.Properties.TableName === `store-${stage}-products`,
+    );
+    const tableId = table?.[0] as string;
+    s.stateful.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: `/store-${stage}/products/stream-arn`,
+      Type: 'String',
+      Value: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
+    });
+    // Not exported at all: an export could not change while imported, so it would pin the stream.
+    const streamExports = Object.values(s.statefulJson.Outputs ?? {})
+      .map((o) => o as { Value: unknown })
+      .filter((o) => JSON.stringify(o.Value).includes('StreamArn'));
+    expect(streamExports).toEqual([]);
+    for (const [stack, t] of Object.entries(s.templates)) {
+      if (stack === s.statefulStackName) continue;
+      expect(JSON.stringify(t), stack).not.toMatch(/StreamArn/);
+    }
+    expect(JSON.stringify(s.template('search'))).toContain(`"/store-${stage}/products/stream-arn"`);
+  });
+
+  it('lets only the search reindex scan, and only the products table', () => {
+    const scanners: string[] = [];
+    for (const t of Object.values(s.templates)) {
+      for (const [id, policy] of resourcesOf(t, 'AWS::IAM::Policy')) {
+        const statements = (
+          policy.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }
+        ).Statement;
+        for (const st of statements) {
+          const actions = [st.Action].flat() as string[];
+          if (!actions.some((a) => a === 'dynamodb:Scan' || a === 'dynamodb:*')) continue;
+          scanners.push(id.replace(/RoleDefaultPolicy[0-9A-F]{8}$/, ''));
+          expect(JSON.stringify(st.Resource), id).toMatch(/ProductsTable/);
+          expect(JSON.stringify(st.Resource), id).not.toContain('/index/');
+        }
+      }
+    }
+    expect(scanners).toEqual(['SearchReindex']);
   });
 
   it('has the carts table: keys, TTL on expiresAt, on-demand, encryption, PITR, no stream or index', () => {
@@ -155,7 +202,7 @@ describe.each(['staging', 'prod'] as const)('stateful stack, stage %s', (stage) 
       EngineVersion: 'OpenSearch_2.19',
       NodeToNodeEncryptionOptions: { Enabled: true },
       EncryptionAtRestOptions: { Enabled: true },
-      DomainEndpointOptions: { EnforceHTTPS: true, TLSSecurityPolicy: 'Policy-Min-TLS-1-2-2019-07' },
+      DomainEndpointOptions: { EnforceHTTPS: true, TLSSecurityPolicy: 'Policy-Min-TLS-1-2-PFS-2023-10' },
       AdvancedSecurityOptions: {
         Enabled: true,
         InternalUserDatabaseEnabled: false,
@@ -165,6 +212,7 @@ describe.each(['staging', 'prod'] as const)('stateful stack, stage %s', (stage) 
         SEARCH_SLOW_LOGS: { Enabled: true },
         INDEX_SLOW_LOGS: { Enabled: true },
         ES_APPLICATION_LOGS: { Enabled: true },
+        AUDIT_LOGS: { Enabled: true },
       },
     });
     // Signed requests from the account's principals; their identity policies say which.
@@ -206,12 +254,13 @@ describe.each(['staging', 'prod'] as const)('stateful stack, stage %s', (stage) 
       });
     });
   } else {
-    it('staging search: one small node, no zone awareness, no dedicated masters', () => {
+    it("staging search: 2 data nodes of prod's family over 2 AZs, no dedicated masters", () => {
       s.stateful.hasResourceProperties('AWS::OpenSearchService::Domain', {
         ClusterConfig: {
-          InstanceCount: 1,
-          InstanceType: 't3.small.search',
-          ZoneAwarenessEnabled: false,
+          InstanceCount: 2,
+          InstanceType: 'r6g.large.search',
+          ZoneAwarenessEnabled: true,
+          ZoneAwarenessConfig: { AvailabilityZoneCount: 2 },
           DedicatedMasterEnabled: false,
           MultiAZWithStandbyEnabled: false,
         },

@@ -20,8 +20,11 @@ import type { ProductPage, ProductRepository, StoredProduct } from '../domain/po
 import type { Product } from '../domain/product.ts';
 import type { RatingOutcome } from '../domain/rating.ts';
 
-// UpdateCommand for applyRating only: #shared/dynamodb.ts exports the commands the other writes use.
-const { UpdateCommand } = createRequire(import.meta.url)('@aws-sdk/lib-dynamodb') as typeof LibModule;
+// UpdateCommand for applyRating and ScanCommand for the backfill only: #shared/dynamodb.ts exports
+// the commands the other writes use.
+const { ScanCommand, UpdateCommand } = createRequire(import.meta.url)(
+  '@aws-sdk/lib-dynamodb',
+) as typeof LibModule;
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -46,6 +49,34 @@ const PRODUCT_FIELDS = [
 /** The listing indexes' sort key: newest first, ties broken by id. */
 export const listSortKey = (createdAt: string, productId: string) => `${createdAt}#${productId}`;
 
+/**
+ * Shards of gsi2, the listing of all products (docs/architecture.md, "Products table"). One GSI
+ * partition takes 1,000 WCU/s, and an ever-increasing sort key keeps every write at its end, where
+ * splitting cannot help; 8 shards take 8,000 WCU/s. Raising the number needs no backfill (the list
+ * reads every shard below it, old items stay where they are); lowering it would strand items.
+ */
+export const LIST_SHARDS = 8;
+
+/** gsi2's partition before it was sharded: read until every stage has run the backfill. */
+export const LEGACY_LIST_PARTITION = 'PRODUCTS';
+
+/** FNV-1a (32 bits) of the id: stable across processes and releases, and spreads UUIDs evenly. */
+export function listShardOf(productId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < productId.length; i++) {
+    hash = Math.imul(hash ^ productId.charCodeAt(i), 0x01000193) >>> 0;
+  }
+  return hash % LIST_SHARDS;
+}
+
+export const listPartitionOf = (productId: string) => `PRODUCTS#${listShardOf(productId)}`;
+
+/** Every partition the listing of all products reads: the shards, then the legacy partition. */
+export const LIST_PARTITIONS: readonly string[] = [
+  ...Array.from({ length: LIST_SHARDS }, (_, n) => `PRODUCTS#${n}`),
+  LEGACY_LIST_PARTITION,
+];
+
 export function toProductItem(product: Product, version: number): Item {
   const sortKey = listSortKey(product.createdAt, product.productId);
   return {
@@ -54,7 +85,7 @@ export function toProductItem(product: Product, version: number): Item {
     version,
     gsi1pk: `CATEGORY#${product.category}`,
     gsi1sk: sortKey,
-    gsi2pk: 'PRODUCTS',
+    gsi2pk: listPartitionOf(product.productId),
     gsi2sk: sortKey,
   };
 }
@@ -65,6 +96,13 @@ export function fromProductItem(item: Item): StoredProduct {
   const stored: StoredProduct = { product, version: Number(item.version ?? 0) };
   if (item.ratingVersion !== undefined) stored.ratingVersion = Number(item.ratingVersion);
   return stored;
+}
+
+/** An item's place in the listings (gsi2sk, or the same built from its fields). */
+function sortKeyOf(item: Item): string {
+  return typeof item.gsi2sk === 'string'
+    ? item.gsi2sk
+    : listSortKey(String(item.createdAt), String(item.productId));
 }
 
 function claimPut(product: Product, tableName: string): TransactItem[] {
@@ -224,9 +262,8 @@ export class DynamoDbProductRepository implements ProductRepository {
   }
 
   async list(query: { category?: string; limit: number; cursor?: string }): Promise<ProductPage> {
-    const [index, partition] = query.category
-      ? (['gsi1', `CATEGORY#${query.category}`] as const)
-      : (['gsi2', 'PRODUCTS'] as const);
+    if (!query.category) return this.listAll(query);
+    const [index, partition] = ['gsi1', `CATEGORY#${query.category}`] as const;
     const input: QueryCommandInput = {
       TableName: this.tableName,
       IndexName: index,
@@ -257,6 +294,70 @@ export class DynamoDbProductRepository implements ProductRepository {
       });
     }
     return result;
+  }
+
+  /**
+   * GET /products without a category: every gsi2 partition, newest first, from the same exclusive
+   * bound (the sort key is a total order, so one position is a position in every shard). Each
+   * partition gives up to `limit + 1` items, so the merged top `limit + 1` is exact: the extra one
+   * tells whether another page exists, and the last page is never empty.
+   */
+  private async listAll(query: { limit: number; cursor?: string }): Promise<ProductPage> {
+    // Decoded before anything is sent: a refused cursor costs no read.
+    let before: string | undefined;
+    if (query.cursor) {
+      const { createdAt, productId } = decodeListCursor(query.cursor, undefined);
+      before = listSortKey(createdAt, productId);
+    }
+    const want = query.limit + 1;
+    const pages = await Promise.all(
+      LIST_PARTITIONS.map((partition) => this.newestOf('gsi2', partition, want, before)),
+    );
+    // By sort key: an item the backfill moves between two of these reads would come back twice.
+    const unique = new Map<string, Item>();
+    for (const item of pages.flat()) unique.set(sortKeyOf(item), item);
+    const merged = [...unique.entries()]
+      .sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0))
+      .slice(0, want)
+      .map(([, item]) => item);
+    const result: ProductPage = {
+      items: merged.slice(0, query.limit).map((item) => fromProductItem(item).product),
+    };
+    const lastProduct = result.items.at(-1);
+    if (merged.length > query.limit && lastProduct) {
+      result.nextCursor = encodeListCursor(undefined, {
+        createdAt: lastProduct.createdAt,
+        productId: lastProduct.productId,
+      });
+    }
+    return result;
+  }
+
+  /** Up to `want` newest items of one index partition, below `before` when given. */
+  private async newestOf(index: string, partition: string, want: number, before?: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const { Items = [], LastEvaluatedKey } = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index,
+          KeyConditionExpression:
+            before === undefined ? `${index}pk = :pk` : `${index}pk = :pk AND ${index}sk < :before`,
+          ExpressionAttributeValues: {
+            ':pk': partition,
+            ...(before === undefined ? {} : { ':before': before }),
+          },
+          ScanIndexForward: false,
+          Limit: want - items.length,
+          // DynamoDB's own continuation (a page stops at 1 MB), never anything a client sent.
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...Items);
+      start = LastEvaluatedKey;
+    } while (start !== undefined && items.length < want);
+    return items.slice(0, want);
   }
 
   /**
@@ -297,4 +398,73 @@ export class DynamoDbProductRepository implements ProductRepository {
       translateCancellation(error, productId, skus);
     }
   }
+}
+
+export interface ListShardBackfill {
+  /** Product items read. */
+  products: number;
+  /** Items whose gsi2pk was rewritten to their shard. */
+  rewritten: number;
+  /** Items changed or deleted by another write between the read and the rewrite (left to it). */
+  raced: number;
+}
+
+/**
+ * Moves every product whose gsi2pk is not its shard (items written before the listing was
+ * sharded: `PRODUCTS`) to its shard. Idempotent: a second run finds nothing to move. Only gsi2pk
+ * changes, conditional on the value read, so a concurrent write wins; `version` stays, so no admin
+ * edit in flight is refused and the indexer sees the stream's MODIFY as a version it already holds.
+ */
+export async function backfillListShards(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  options: { concurrency?: number; onPage?: (progress: ListShardBackfill) => void } = {},
+): Promise<ListShardBackfill> {
+  const progress: ListShardBackfill = { products: 0, rewritten: 0, raced: 0 };
+  const concurrency = options.concurrency ?? 16;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: 'sk = :product',
+        ProjectionExpression: 'pk, productId, gsi2pk',
+        ExpressionAttributeValues: { ':product': 'PRODUCT' },
+        ExclusiveStartKey: start,
+      }),
+    );
+    const items = page.Items ?? [];
+    progress.products += items.length;
+    const moves = items.filter((item) => item.gsi2pk !== listPartitionOf(String(item.productId)));
+    for (let i = 0; i < moves.length; i += concurrency) {
+      await Promise.all(
+        moves.slice(i, i + concurrency).map(async (item) => {
+          try {
+            await db.send(
+              new UpdateCommand({
+                TableName: tableName,
+                Key: { pk: item.pk, sk: 'PRODUCT' },
+                UpdateExpression: 'SET gsi2pk = :shard',
+                ConditionExpression:
+                  item.gsi2pk === undefined
+                    ? 'attribute_exists(pk) AND attribute_not_exists(gsi2pk)'
+                    : 'attribute_exists(pk) AND gsi2pk = :seen',
+                ExpressionAttributeValues: {
+                  ':shard': listPartitionOf(String(item.productId)),
+                  ...(item.gsi2pk === undefined ? {} : { ':seen': item.gsi2pk }),
+                },
+              }),
+            );
+            progress.rewritten++;
+          } catch (error) {
+            if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+            progress.raced++;
+          }
+        }),
+      );
+    }
+    options.onPage?.({ ...progress });
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return progress;
 }

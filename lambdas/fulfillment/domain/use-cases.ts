@@ -4,7 +4,7 @@
  * (another delivery of the same event, a concurrent cancel or carrier callback) starts the next
  * round from a fresh read, so every outcome is decided on current data.
  */
-import type { EventDetail } from '#events/catalog.ts';
+import { type EventDetail, shipToOf } from '#events/catalog.ts';
 import type { Publisher } from '#events/publisher.ts';
 import { DEFAULT_RETRY, pause, type RetryPolicy } from '#shared/retry.ts';
 import {
@@ -47,6 +47,7 @@ const policy = (deps: StoreDeps) => deps.retry ?? DEFAULT_RETRY;
 const byId = (a: { shipmentId: string }, b: { shipmentId: string }) =>
   a.shipmentId < b.shipmentId ? -1 : a.shipmentId > b.shipmentId ? 1 : 0;
 
+/** Either version: v1 (full address) from queues and replays during the rollout, v2 (`shipTo`). */
 export type OrderPlaced = EventDetail<'OrderPlaced'>;
 
 export interface RouteOutcome {
@@ -101,7 +102,8 @@ export async function routeOrder(deps: FulfillmentDeps, order: OrderPlaced): Pro
       store.listWarehouses(),
       store.allocationsOf(lines.map((l) => l.sku)),
     ]);
-    const plan = planRoute({ lines, address: order.shippingAddress, warehouses, allocations });
+    // Country and region are all routing reads: v2 carries only those, v1 is reduced to them.
+    const plan = planRoute({ lines, address: shipToOf(order), warehouses, allocations });
     const at = clock(deps).toISOString();
     const shipments: Shipment[] = plan.map((p) => ({
       shipmentId: shipmentIdOf(order.orderId, p.warehouseId),

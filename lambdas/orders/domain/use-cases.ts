@@ -184,7 +184,11 @@ export interface SagaOrder {
   currency: 'USD';
   token: string;
   lines: { sku: string; productId: string; quantity: number; unitPrice: number }[];
-  shippingAddress: Order['shippingAddress'];
+  /**
+   * Where the order ships, as OrderPlaced v2 carries it: country and region, nothing finer. The
+   * full address stays in the order record, out of the saga's state and execution history.
+   */
+  shipTo: { country: string; region?: string };
   /** Always an object, so the state machine's paths into it always resolve. */
   contact: NonNullable<Order['contact']>;
 }
@@ -212,9 +216,13 @@ export async function validateOrder(deps: Pick<OrdersDeps, 'orders'>, orderId: s
       quantity: l.quantity,
       unitPrice: l.unitPrice.amount,
     })),
-    shippingAddress: order.shippingAddress,
+    shipTo: shipToOf(order.shippingAddress),
     contact: order.contact ?? {},
   };
+}
+
+function shipToOf({ country, region }: Order['shippingAddress']): SagaOrder['shipTo'] {
+  return region === undefined ? { country } : { country, region };
 }
 
 /** After the pivot (ConfirmOrder): CONFIRMED with the captured total. Repeats are harmless. */

@@ -5,8 +5,16 @@
 import type { SearchIndexPort } from '../domain/indexing.ts';
 import type { SearchResponseBody } from '../domain/query.ts';
 import type { SearchDocument } from '../domain/search-document.ts';
-import { type IndexSettings, indexDefinition, indexNameFor } from './index-definition.ts';
-import { errorTypeOf, statusOf, type Transport } from './opensearch-transport.ts';
+import {
+  dynamicIndexSettings,
+  type IndexSettings,
+  indexDefinition,
+  indexNameFor,
+} from './index-definition.ts';
+import { errorTypeOf, QUERY_LIMITS, statusOf, type Transport, WRITE_LIMITS } from './opensearch-transport.ts';
+
+/** How long index creation waits for the new index's primary shard (server side). */
+const SHARD_WAIT_SECONDS = 10;
 
 const path = (...parts: string[]) => `/${parts.map(encodeURIComponent).join('/')}`;
 
@@ -18,12 +26,15 @@ export class OpenSearchProductIndex implements SearchIndexPort {
 
   async upsert(doc: SearchDocument, version: number): Promise<'applied' | 'stale'> {
     try {
-      await this.transport.request({
-        method: 'PUT',
-        path: path(this.alias, '_doc', doc.productId),
-        querystring: { version, version_type: 'external' },
-        body: doc as unknown as Record<string, unknown>,
-      });
+      await this.transport.request(
+        {
+          method: 'PUT',
+          path: path(this.alias, '_doc', doc.productId),
+          querystring: { version, version_type: 'external' },
+          body: doc as unknown as Record<string, unknown>,
+        },
+        WRITE_LIMITS,
+      );
       return 'applied';
     } catch (error) {
       // version_conflict_engine_exception: the index already holds this version or a newer one.
@@ -39,7 +50,7 @@ export class OpenSearchProductIndex implements SearchIndexPort {
         path: path(this.alias, '_doc', productId),
         querystring: { version, version_type: 'external' },
       },
-      { ignore: [404, 409] },
+      { ...WRITE_LIMITS, ignore: [404, 409] },
     );
     if (res.statusCode === 409) return 'stale';
     // A 404 still records the delete's version, so a late replay of an older write loses.
@@ -47,11 +58,17 @@ export class OpenSearchProductIndex implements SearchIndexPort {
     return 'applied';
   }
 
-  /** Runs a search; undefined when the index does not exist yet (nothing was ever indexed). */
-  async search(body: Record<string, unknown>, timeoutMs = 3000): Promise<SearchResponseBody | undefined> {
+  /**
+   * Runs a search (QUERY_LIMITS: 1 s an attempt, one retry); undefined when the index does not
+   * exist yet (nothing was ever indexed).
+   */
+  async search(
+    body: Record<string, unknown>,
+    timeoutMs = QUERY_LIMITS.requestTimeout,
+  ): Promise<SearchResponseBody | undefined> {
     const res = await this.transport.request(
       { method: 'POST', path: path(this.alias, '_search'), body },
-      { ignore: [404], requestTimeout: timeoutMs, maxRetries: 1 },
+      { ignore: [404], requestTimeout: timeoutMs, maxRetries: QUERY_LIMITS.maxRetries },
     );
     if (res.statusCode === 404) return undefined;
     return res.body as SearchResponseBody;
@@ -69,18 +86,43 @@ export async function ensureIndex(
   alias: string,
   settings: IndexSettings,
 ): Promise<void> {
-  const head = await transport.request({ method: 'HEAD', path: path('_alias', alias) }, { ignore: [404] });
+  const head = await transport.request(
+    { method: 'HEAD', path: path('_alias', alias) },
+    { ...WRITE_LIMITS, ignore: [404] },
+  );
   if (head.statusCode === 200) return;
   const index = indexNameFor(alias);
   try {
-    await transport.request({ method: 'PUT', path: path(index), body: indexDefinition(settings) });
+    await transport.request(
+      { method: 'PUT', path: path(index), body: indexDefinition(settings) },
+      WRITE_LIMITS,
+    );
   } catch (error) {
     if (errorTypeOf(error) !== 'resource_already_exists_exception') throw error;
   }
-  await transport.request({
-    method: 'GET',
-    path: path('_cluster', 'health', index),
-    querystring: { wait_for_status: 'yellow', timeout: '10s' },
-  });
-  await transport.request({ method: 'PUT', path: path(index, '_alias', alias) });
+  // The server waits up to SHARD_WAIT_SECONDS: the attempt outlasts it, and is not repeated.
+  await transport.request(
+    {
+      method: 'GET',
+      path: path('_cluster', 'health', index),
+      querystring: { wait_for_status: 'yellow', timeout: `${SHARD_WAIT_SECONDS}s` },
+    },
+    { requestTimeout: (SHARD_WAIT_SECONDS + 5) * 1000, maxRetries: 0 },
+  );
+  await transport.request({ method: 'PUT', path: path(index, '_alias', alias) }, WRITE_LIMITS);
+}
+
+/**
+ * Applies the definition's dynamic settings (replicas, refresh interval, slow log thresholds) to
+ * the indices behind the alias, so an index created before a change of them gets it too.
+ */
+export async function updateIndexSettings(
+  transport: Transport,
+  alias: string,
+  settings: IndexSettings,
+): Promise<void> {
+  await transport.request(
+    { method: 'PUT', path: path(alias, '_settings'), body: dynamicIndexSettings(settings) },
+    WRITE_LIMITS,
+  );
 }

@@ -33,6 +33,32 @@ export const SearchConnectionEnv = z.object({
 
 export type SearchConnectionConfig = z.output<typeof SearchConnectionEnv>;
 
+/**
+ * Per-request limits. `requestTimeout` bounds one attempt: how long it waits for the domain to
+ * answer. A timed-out attempt, a refused connection or a 502/503/504 is retried at once, up to
+ * `maxRetries` more times; a request takes at most (1 + maxRetries) x requestTimeout.
+ */
+export interface RequestLimits {
+  requestTimeout: number;
+  maxRetries: number;
+}
+
+/**
+ * Search and suggest, and the transport's default, so a request nobody sized is bounded too. The
+ * faceted queries take 8 ms (p50) and 19 ms (p99) of server time: an attempt still unanswered
+ * after 1 s is a domain in trouble, not a slow query. One retry rides out a node lost mid-request;
+ * at most 2 s in all, far below the functions' 10 s timeout and API Gateway's 29 s, so a slow
+ * domain cannot hold search functions (and their reserved concurrency) for long.
+ */
+export const QUERY_LIMITS: RequestLimits = { requestTimeout: 1000, maxRetries: 1 };
+
+/**
+ * The indexer's writes and the index setup: a busy cluster (a merge, a blue/green move) may take
+ * seconds to take a write, and nobody waits on the answer. At most 9 s a request, inside the
+ * indexer's 60 s and the setup's 2 minutes; a record that still fails is retried by the stream.
+ */
+export const WRITE_LIMITS: RequestLimits = { requestTimeout: 3000, maxRetries: 2 };
+
 export function searchConnectionConfig(env: NodeJS.ProcessEnv = process.env): SearchConnectionConfig {
   return loadEnv(SearchConnectionEnv, env);
 }
@@ -58,14 +84,20 @@ async function classesFor(
 export async function createTransport(config: SearchConnectionConfig): Promise<Transport> {
   const classes = await classesFor(config);
   const emit = () => false;
-  const connectionPool = new ConnectionPool({ Connection: classes.Connection, emit } as never);
+  // One endpoint is used whether marked dead or alive, so reviving it by ping ('ping', the
+  // default) would only add a background request without a timeout.
+  const connectionPool = new ConnectionPool({
+    Connection: classes.Connection,
+    emit,
+    resurrectStrategy: 'none',
+  } as never);
   connectionPool.addConnection(config.SEARCH_ENDPOINT);
   return new classes.Transport({
     emit,
     connectionPool,
     serializer: new JsonSerializer() as never,
-    maxRetries: 2,
-    requestTimeout: 3000,
+    maxRetries: QUERY_LIMITS.maxRetries,
+    requestTimeout: QUERY_LIMITS.requestTimeout,
     sniffEndpoint: '_nodes/_all/http',
     sniffOnStart: false,
     sniffOnConnectionFault: false,

@@ -5,8 +5,10 @@
  */
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type { IConstruct } from 'constructs';
 import type { ServiceFunction } from '../../constructs/service-function.ts';
 import { acknowledge, wildcardResourceFinding } from '../../nag.ts';
+import { receive } from '../../stacks/handoff.ts';
 import type { SearchTarget } from '../../stacks/stateful-stack.ts';
 
 /** The alias the search code reads and writes (docs/architecture.md, "Search index"). */
@@ -15,6 +17,11 @@ export const SEARCH_INDEX = 'products';
 export const READ_REASON =
   'Paths of this one domain (<domain>/products/_search, <domain>/_cluster/health) with read verbs only; FGAC role store_reader limits the function to reading the products* indices.';
 
+/** The search endpoint as `scope`'s stack sees it: a domain's through SSM (lib/stacks/handoff.ts). */
+export function searchEndpoint(scope: IConstruct, search: SearchTarget): string {
+  return search.kind === 'domain' ? receive(scope, search.endpointHandoff) : search.endpoint;
+}
+
 /** SEARCH_ENDPOINT and SEARCH_AUTH; in a domain, the given HTTP verbs on its paths. */
 export function bindSearch(
   fn: ServiceFunction,
@@ -22,7 +29,7 @@ export function bindSearch(
   actions: string[],
   reason: string,
 ): void {
-  fn.addEnvironment('SEARCH_ENDPOINT', search.endpoint).addEnvironment('SEARCH_AUTH', search.auth);
+  fn.addEnvironment('SEARCH_ENDPOINT', searchEndpoint(fn, search)).addEnvironment('SEARCH_AUTH', search.auth);
   if (search.kind !== 'domain') return;
   // OpenSearch REST paths are the IAM resources. Built from the domain's name so the policy and
   // its acknowledgment name the same string.

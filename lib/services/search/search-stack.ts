@@ -5,17 +5,18 @@
  */
 import { CustomResource, Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IAlarmAction, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { IRole } from 'aws-cdk-lib/aws-iam';
+import { type ITable, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Grant, type IRole } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ServiceFunction } from '../../constructs/service-function.ts';
+import { type Handoff, receive } from '../../stacks/handoff.ts';
 import type { SearchTarget } from '../../stacks/stateful-stack.ts';
 import { defineService } from '../manifest.ts';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.ts';
-import { bindSearch, READ_REASON, SEARCH_INDEX } from './search-access.ts';
+import { bindSearch, READ_REASON, SEARCH_INDEX, searchEndpoint } from './search-access.ts';
 
 const handlers = 'lambdas/search/handlers';
 
@@ -25,6 +26,15 @@ export const search = defineService({
     Search: { entry: `${handlers}/search.handler.ts`, name: 'search' },
     Suggest: { entry: `${handlers}/suggest.handler.ts`, name: 'suggest' },
     Indexer: { entry: `${handlers}/indexer.handler.ts`, name: 'indexer', timeout: Duration.seconds(60) },
+    // Run by hand (`npm run search:reindex`) when the indexer DLQ alarms: rebuilds the index from
+    // the table and clears the DLQ messages it was run for (docs/operations.md).
+    SearchReindex: {
+      entry: `${handlers}/reindex.handler.ts`,
+      name: 'search-reindex',
+      timeout: Duration.minutes(15),
+      memorySize: 1024,
+      description: 'Reindexes every product from the table, deletes orphans, clears the indexer DLQ',
+    },
     // Creates the index and alias at deploy time (custom resource below), as the indexer would on
     // its first batch; the first product write is then searchable as fast as any other.
     SearchIndexSetup: {
@@ -52,6 +62,8 @@ export const search = defineService({
 
 export interface SearchStackProps extends ServiceStackProps {
   productsTable: ITable;
+  /** The products stream's ARN (deployed stages read it from SSM). */
+  productsStream: Handoff;
   indexerDlq: IQueue;
   search: SearchTarget;
   /** Roles of other services that read the index (Health), mapped to store_reader with ours. */
@@ -68,9 +80,10 @@ export class SearchStack extends ServiceStack<keyof typeof search.functions> {
     // A replica per extra data node: every node holds the index, so every node serves searches
     // (staging's single node gets none, which keeps its cluster green).
     const replicas = config.search.kind === 'domain' ? config.search.dataNodes - 1 : 0;
-    for (const fn of [f.Search, f.Suggest, f.Indexer, f.SearchIndexSetup])
+    for (const fn of [f.Search, f.Suggest, f.Indexer, f.SearchIndexSetup, f.SearchReindex])
       fn.addEnvironment('SEARCH_INDEX', SEARCH_INDEX);
-    for (const fn of [f.Indexer, f.SearchIndexSetup]) fn.addEnvironment('SEARCH_REPLICAS', String(replicas));
+    for (const fn of [f.Indexer, f.SearchIndexSetup, f.SearchReindex])
+      fn.addEnvironment('SEARCH_REPLICAS', String(replicas));
     // _search and suggestions are POSTs with a query body, hence ESHttpPost for the readers.
     bindSearch(f.Search, target, ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost'], READ_REASON);
     bindSearch(f.Suggest, target, ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost'], READ_REASON);
@@ -80,6 +93,22 @@ export class SearchStack extends ServiceStack<keyof typeof search.functions> {
       ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpDelete'],
       'The indexer creates the versioned index, moves the alias and bulk-writes documents in this one domain; FGAC role store_writer limits it to the products* indices.',
     );
+    // Bulk writes and deletes are POSTs; GET, HEAD and PUT create the index if it is gone.
+    bindSearch(
+      f.SearchReindex,
+      target,
+      ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut'],
+      'The reindex lists, bulk-writes and bulk-deletes documents (and creates the index if it is missing) in this one domain; FGAC role store_writer limits it to the products* indices.',
+    );
+    // The only Scan on the products table: reading every product is the point of a reindex.
+    f.SearchReindex.bindTable(props.productsTable, 'PRODUCTS_TABLE', { actions: ['dynamodb:Scan'] });
+    // It receives the DLQ's messages before it starts and deletes them once the index is whole.
+    f.SearchReindex.addEnvironment('INDEXER_DLQ_URL', props.indexerDlq.queueUrl);
+    Grant.addToPrincipal({
+      grantee: f.SearchReindex.fn,
+      actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'],
+      resourceArns: [props.indexerDlq.queueArn],
+    });
     bindSearch(
       f.SearchIndexSetup,
       target,
@@ -89,8 +118,18 @@ export class SearchStack extends ServiceStack<keyof typeof search.functions> {
 
     // Stream -> indexer. Partial batch failures and bisection isolate a bad record; after the
     // retries it goes to the DLQ (with an alarm) instead of blocking the shard.
+    // The stream ARN comes from the stateful side's SSM parameter, resolved at deploy time, not from
+    // an export: an export in use blocks replacing the stream. The local cloud resolves no SSM
+    // parameters, so stage local keeps the direct reference.
+    const streamSource =
+      config.stage === 'local'
+        ? props.productsTable
+        : Table.fromTableAttributes(this, 'ProductsStream', {
+            tableArn: props.productsTable.tableArn,
+            tableStreamArn: receive(this, props.productsStream),
+          });
     f.Indexer.fn.addEventSource(
-      new DynamoEventSource(props.productsTable, {
+      new DynamoEventSource(streamSource, {
         // From the oldest record still in the stream: nothing written before the mapping existed is lost.
         startingPosition: StartingPosition.TRIM_HORIZON,
         batchSize: 100,
@@ -129,9 +168,13 @@ export class SearchStack extends ServiceStack<keyof typeof search.functions> {
         serviceToken: mapper.fn.functionArn,
         resourceType: 'Custom::SearchRoleMapping',
         properties: {
-          Endpoint: target.endpoint,
+          Endpoint: searchEndpoint(this, target),
           IndexPattern: `${SEARCH_INDEX}*`,
-          WriterRoleArns: [f.Indexer.role.roleArn, f.SearchIndexSetup.role.roleArn],
+          WriterRoleArns: [
+            f.Indexer.role.roleArn,
+            f.SearchIndexSetup.role.roleArn,
+            f.SearchReindex.role.roleArn,
+          ],
           ReaderRoleArns: [
             f.Search.role.roleArn,
             f.Suggest.role.roleArn,

@@ -56,7 +56,7 @@ export const handler = async () => { throw new PaymentDeclined('card declined');
   orderId: event.orderId, userId: 'alice', cartId: 'g-cart', total: 2599, currency: 'USD', token: 'tok_visa',
   lines: [{ sku: 'SKU-1', productId: 'p-1', quantity: 1, unitPrice: 2599 }],
   chargeId: 'ch_1', status: 'OK', confirmedAt: '2026-01-01T00:00:00.000Z',
-  shippingAddress: { name: 'Alice', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'US' },
+  shipTo: { country: 'US', region: 'IL' },
   contact: { email: 'alice@example.com' },
 });`,
   },

@@ -10,7 +10,8 @@
  * `npm run test:deployed` needs E2E_BASE_URL (the stage's `ApiUrl`). With E2E_TOKEN_SOURCE=cognito,
  * E2E_COGNITO_USER_POOL_ID and E2E_COGNITO_CLIENT_ID (the stage's outputs) and AWS credentials that
  * may administer the pool's users, it first creates the test users (token-source.ts) with a fresh
- * password no one else sees, then runs the files with it.
+ * password no one else sees and enrolls a new TOTP factor for the admin, then runs the files with
+ * the password and the factor's secret.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -18,7 +19,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cognitoSettings, TEST_USERS, testUsername, tokenSourceName } from './token-source.ts';
+import {
+  type CognitoSettings,
+  cognitoSettings,
+  enrollTotp,
+  needsTotp,
+  TEST_USERS,
+  type TotpSource,
+  testUsername,
+  tokenSourceName,
+  totpSourceFor,
+} from './token-source.ts';
 
 /** Public contract only: these run against staging after every deploy. */
 export const DEPLOYED_E2E_FILES = [
@@ -100,6 +111,41 @@ export function provisioningCalls(userPoolId: string, password: string): AwsCall
   });
 }
 
+/**
+ * Turns off the TOTP factor an earlier run enrolled: its secret lived only in that run, and the
+ * user's own calls that could replace it need an access token, which needs a code.
+ */
+export function totpOffCall(userPoolId: string, username: string): AwsCall {
+  return {
+    args: [
+      'cognito-idp',
+      'admin-set-user-mfa-preference',
+      '--user-pool-id',
+      userPoolId,
+      '--username',
+      username,
+      '--software-token-mfa-settings',
+      'Enabled=false,PreferredMfa=false',
+    ],
+  };
+}
+
+/**
+ * Enrolls a new TOTP factor for the admin test user (after its password is set) and answers the
+ * secret, or undefined if no test user needs one.
+ */
+export async function enrollAdminTotp(
+  settings: CognitoSettings,
+  runAwsCall: (call: AwsCall) => void = runAws,
+  fetchFn: typeof fetch = fetch,
+  totpSource: TotpSource = totpSourceFor(settings),
+): Promise<string | undefined> {
+  const admin = TEST_USERS.find(needsTotp);
+  if (!admin) return undefined;
+  const turnOff = (username: string) => runAwsCall(totpOffCall(settings.userPoolId, username));
+  return enrollTotp(settings, admin, turnOff, fetchFn, totpSource);
+}
+
 /** Meets the pool's policy (12+ characters, lower, upper, digit, symbol); new every run. */
 export function newPassword(): string {
   return `${randomBytes(24).toString('base64url')}aA1!`;
@@ -136,24 +182,52 @@ function runAws(call: AwsCall): void {
   }
 }
 
-function main(): number {
+async function main(): Promise<number> {
   const env = { ...process.env };
   if (!env.E2E_BASE_URL) {
     console.error('npm run test:deployed needs E2E_BASE_URL: the ApiUrl output of store-<stage>-api.');
     return 2;
   }
-  if (tokenSourceName(env) === 'cognito' && !env.E2E_COGNITO_PASSWORD) {
-    const { userPoolId } = cognitoSettings(env, false);
-    const password = newPassword();
-    // In GitHub Actions, any later echo of the password in the job's log is masked.
-    if (env.GITHUB_ACTIONS === 'true') console.log(`::add-mask::${password}`);
-    provisionTestUsers(userPoolId, password);
-    env.E2E_COGNITO_PASSWORD = password;
-    console.log(`test users ready in ${userPoolId}: ${TEST_USERS.map(testUsername).join(', ')}`);
+  // In GitHub Actions, any later echo of a secret in the job's log is masked.
+  const mask = (secret: string) => {
+    if (env.GITHUB_ACTIONS === 'true') console.log(`::add-mask::${secret}`);
+  };
+  const cognito = tokenSourceName(env) === 'cognito';
+  // The TOTP steps used: the runner and every test file's process sign the admin in, each with a
+  // code no other has sent (Cognito takes a code once).
+  const steps = cognito ? mkdtempSync(join(tmpdir(), 'store-e2e-totp-')) : undefined;
+  try {
+    if (steps) env.E2E_COGNITO_TOTP_STEPS = steps;
+    if (cognito && !env.E2E_COGNITO_PASSWORD) {
+      const { userPoolId } = cognitoSettings(env, false);
+      const password = newPassword();
+      mask(password);
+      provisionTestUsers(userPoolId, password);
+      env.E2E_COGNITO_PASSWORD = password;
+      const secret = await enrollAdminTotp(cognitoSettings(env));
+      if (secret) {
+        mask(secret);
+        env.E2E_COGNITO_TOTP_SECRET = secret;
+      }
+      const users = TEST_USERS.map((u) => `${testUsername(u)}${needsTotp(u) ? ' (new TOTP factor)' : ''}`);
+      console.log(`test users ready in ${userPoolId}: ${users.join(', ')}`);
+    }
+    const root = resolve(import.meta.dirname, '../../..');
+    const run = spawnSync('npx', vitestArgs(process.argv.slice(2)), { cwd: root, env, stdio: 'inherit' });
+    return run.status ?? 1;
+  } finally {
+    if (steps) rmSync(steps, { recursive: true, force: true });
   }
-  const root = resolve(import.meta.dirname, '../../..');
-  const run = spawnSync('npx', vitestArgs(process.argv.slice(2)), { cwd: root, env, stdio: 'inherit' });
-  return run.status ?? 1;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = main();
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().then(
+    (status) => {
+      process.exitCode = status;
+    },
+    (error: unknown) => {
+      console.error(`npm run test:deployed: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -21,14 +21,13 @@ import { servicesOf } from '../../../lib/services/registry.ts';
 import type { ApiPlatform } from '../../../lib/services/service-stack.ts';
 import { StatefulStack } from '../../../lib/stacks/stateful-stack.ts';
 import type { CfnTemplate, NagViolation } from './stage.ts';
-import { apiRoutes, TEST_CORS_ORIGINS } from './stage.ts';
+import { apiRoutes, TEST_CORS_ORIGINS, TEST_EMAIL_FROM } from './stage.ts';
 
 export const STUB_PLATFORM_IDS = {
   restApiId: 'stub-api',
   rootResourceId: 'stub-root',
   tokenAuthorizerId: 'stub-token-authorizer',
   optionalAuthorizerId: 'stub-optional-authorizer',
-  requestValidatorId: 'stub-validator',
 } as const;
 
 export interface StackInputs {
@@ -49,12 +48,18 @@ export interface AloneStack<S extends Stack> {
 
 export function synthAlone<S extends Stack>(stage: Stage, build: (inputs: StackInputs) => S): AloneStack<S> {
   const cors = TEST_CORS_ORIGINS[stage];
+  const emailFrom = TEST_EMAIL_FROM[stage];
   const app = new App({
     outdir: mkdtempSync(join(tmpdir(), `store-${stage}-alone-`)),
     // Bundles are the whole-app synth's concern (test/infra/support/stage.ts): skipped here.
-    context: { stage, 'aws:cdk:bundling-stacks': [], ...(cors ? { corsOrigins: cors } : {}) },
+    context: {
+      stage,
+      'aws:cdk:bundling-stacks': [],
+      ...(cors ? { corsOrigins: cors } : {}),
+      ...(emailFrom ? { emailFrom } : {}),
+    },
   });
-  const config = stageConfig(stage, { corsOrigins: parseCorsOrigins(cors) });
+  const config = stageConfig(stage, { corsOrigins: parseCorsOrigins(cors), emailFrom });
   const stateful = new StatefulStack(app, 'Inputs', { config });
   const platform: ApiPlatform = {
     ...STUB_PLATFORM_IDS,

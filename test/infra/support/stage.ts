@@ -105,6 +105,16 @@ export const TEST_CORS_ORIGINS: Record<Stage, string | undefined> = {
   prod: 'https://shop.example.com',
 };
 
+/**
+ * The verified SES identity (context `emailFrom`) the deployed stages are synthesized with: prod
+ * refuses to synthesize without one, and staging sends through SES too, as prod does.
+ */
+export const TEST_EMAIL_FROM: Record<Stage, string | undefined> = {
+  local: undefined,
+  staging: 'no-reply@staging.shop.example.com',
+  prod: 'no-reply@shop.example.com',
+};
+
 function build(stage: Stage, dir: string, issuerKeyFile: string): void {
   const staging = `${dir}.tmp-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
@@ -116,6 +126,7 @@ function build(stage: Stage, dir: string, issuerKeyFile: string): void {
       issuerKeyFile,
       'aws:cdk:enable-asset-metadata': true,
       ...(TEST_CORS_ORIGINS[stage] ? { corsOrigins: TEST_CORS_ORIGINS[stage] } : {}),
+      ...(TEST_EMAIL_FROM[stage] ? { emailFrom: TEST_EMAIL_FROM[stage] } : {}),
     },
   });
   const store = buildStore(app);

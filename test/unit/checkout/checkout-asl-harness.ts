@@ -142,13 +142,7 @@ export const ORDER = {
     { sku: 'MUG-BLUE', productId: 'p-mug', quantity: 2, unitPrice: 1299 },
     { sku: 'TEE-M', productId: 'p-tee', quantity: 1, unitPrice: 2899 },
   ],
-  shippingAddress: {
-    name: 'Alice',
-    line1: '1 Main St',
-    city: 'Springfield',
-    postalCode: '12345',
-    country: 'US',
-  },
+  shipTo: { country: 'US', region: 'IL' },
   contact: { email: 'alice@example.com' },
 } satisfies JsonObject;
 export const CHARGE_ID = 'ch_test_1';

@@ -4,7 +4,8 @@
  * intended behaviour written out by hand, so a change to the ASL that drifts from it fails here.
  */
 import { describe, expect, it } from 'vitest';
-import { OrderPlacedSchema } from '../../../lambdas/events/catalog.ts';
+import * as z from 'zod';
+import { OrderPlacedSchema, OrderPlacedV2Schema } from '../../../lambdas/events/catalog.ts';
 import { SAGA_STEPS } from '../../../lib/services/checkout/checkout-stack.ts';
 import {
   type AslState,
@@ -341,12 +342,12 @@ describe('the happy path', () => {
             Source: 'store.orders',
             DetailType: 'OrderPlaced',
             Detail: {
-              version: 1,
+              version: 2,
               orderId: ORDER_ID,
               userId: ORDER.userId,
               lines: ORDER.lines,
               total: { amount: ORDER.total, currency: ORDER.currency },
-              shippingAddress: ORDER.shippingAddress,
+              shipTo: ORDER.shipTo,
               contact: ORDER.contact,
               placedAt: CONFIRMED_AT,
             },
@@ -682,5 +683,15 @@ describe('the OrderPlaced the saga publishes', () => {
     const [put] = run.inputsOf('events:putEvents') as { Entries: { Detail: unknown }[] }[];
     const parsed = OrderPlacedSchema.safeParse(put?.Entries[0]?.Detail);
     expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+  });
+
+  it('is v2 and carries nothing v2 does not declare: no address, no payment token', async () => {
+    const run = await saga().run();
+    const [put] = run.inputsOf('events:putEvents') as { Entries: { Detail: unknown }[] }[];
+    const detail = put?.Entries[0]?.Detail;
+    // Strict: an extra field (the token the saga holds, an address) fails here, not silently.
+    const parsed = z.strictObject(OrderPlacedV2Schema.shape).safeParse(detail);
+    expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+    expect(JSON.stringify(detail)).not.toContain(ORDER.token);
   });
 });

@@ -84,13 +84,24 @@ describe('the search capacity model', () => {
     );
   });
 
-  it("sizes staging's single small node", () => {
-    expect(sizeSearch(STAGING_SEARCH_PROFILE)).toMatchObject({
-      dataNodes: 1,
-      dataNodeType: 't3.small.search',
-      replicas: 0,
+  it("sizes staging as a rehearsal of prod: two AZs, a replica, prod's data node family", () => {
+    const staging = sizeSearch(STAGING_SEARCH_PROFILE);
+    expect(staging).toMatchObject({
+      dataNodes: 2,
+      dataNodeType: 'r6g.large.search',
+      vcpus: 4,
+      queriesPerSecond: 380,
+      replicas: 1,
     });
-    expect(sizeSearch(STAGING_SEARCH_PROFILE).utilizationOneZoneLost).toBeUndefined();
+    expect(STAGING_SEARCH_PROFILE.availabilityZones).toBe(2);
+    expect(staging.utilizationOneZoneLost).toBeLessThanOrEqual(STAGING_SEARCH_PROFILE.zoneLossUtilization);
+    // Not a burstable t3 (no Auto-Tune, no Multi-AZ with standby, CPU credits): prod's family.
+    expect(staging.dataNodeType.split('.')[0]).toBe(prod.dataNodeType.split('.')[0]);
+  });
+
+  it('leaves Multi-AZ with standby off in every stage', () => {
+    expect(searchDomainFor(PROD_SEARCH_PROFILE).multiAzWithStandby).toBe(false);
+    expect(searchDomainFor(STAGING_SEARCH_PROFILE).multiAzWithStandby).toBe(false);
   });
 });
 
@@ -110,10 +121,10 @@ describe('the stage config', () => {
     expect(stageConfig('staging').search).toEqual(searchDomainFor(STAGING_SEARCH_PROFILE));
     expect(stageConfig('staging').search).toEqual({
       kind: 'domain',
-      dataNodes: 1,
-      dataNodeInstanceType: 't3.small.search',
+      dataNodes: 2,
+      dataNodeInstanceType: 'r6g.large.search',
       masterNodes: 0,
-      availabilityZones: 1,
+      availabilityZones: 2,
       multiAzWithStandby: false,
       ebsVolumeGiB: 10,
     });
@@ -171,9 +182,35 @@ describe('docs/capacity.md', () => {
     expect(rows).toEqual(expected);
   });
 
+  it('prices the standby alternative as the model would', () => {
+    // Standby idles one AZ of three: serving prod's vCPUs takes 1.5 times the data nodes.
+    const type = 'r6g.2xlarge.search';
+    const nodes = (prod.vcpus / 8) * 1.5;
+    expect(nodes).toBe(9);
+    const standby = domainUsdPerHour(PROD_SEARCH_PROFILE, nodes, type);
+    expect(flat).toContain(
+      `would take 1.5 times the data nodes (${nodes} × ${type}, ${perHour(standby)} per hour with the masters, against ${perHour(prod.usdPerHour)})`,
+    );
+  });
+
+  it("states staging's size as the model computes it", () => {
+    const stated = flat.match(
+      /Staging, as sized by the model: \*\*(\d+) × ([\w.]+)\*\* data nodes over (\d) AZs, ([\d,]+) queries\/s; its assumed peak of (\d+) searches\/s takes (\d+%) of it, (\d+%) with an AZ lost/,
+    );
+    expect(stated?.slice(1)).toEqual([
+      String(staging.dataNodes),
+      staging.dataNodeType,
+      String(STAGING_SEARCH_PROFILE.availabilityZones),
+      count(staging.queriesPerSecond),
+      String(STAGING_SEARCH_PROFILE.peakSearchesPerSecond),
+      percent(staging.utilizationAtPeak),
+      percent(staging.utilizationOneZoneLost ?? 0),
+    ]);
+  });
+
   it('prices each stage as the model does', () => {
     expect(flat).toContain(
-      `| staging | about ${perHour(staging.usdPerHour)} (${staging.dataNodes} × ${staging.dataNodeType}, ${STAGING_SEARCH_PROFILE.ebsVolumeGiB} GB), about ${perMonth(staging.usdPerMonth)} per month |`,
+      `| staging | ${perHour(staging.usdPerHour)} (${staging.dataNodes} × ${staging.dataNodeType}, ${staging.dataNodes} × ${STAGING_SEARCH_PROFILE.ebsVolumeGiB} GB), about ${perMonth(staging.usdPerMonth)} per month |`,
     );
     expect(flat).toContain(
       `| prod | ${perHour(prod.usdPerHour)} (${prod.dataNodes} × ${prod.dataNodeType}, 3 masters, ${prod.dataNodes} × ${PROD_SEARCH_PROFILE.ebsVolumeGiB} GB), about ${perMonth(prod.usdPerMonth)} per month |`,

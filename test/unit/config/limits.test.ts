@@ -22,6 +22,7 @@ describe('limits', () => {
     const suggest = limits.methods['GET /search/suggest']?.rateLimit ?? Number.POSITIVE_INFINITY;
     expect(search + suggest).toBeLessThanOrEqual(capacity);
     expect(search).toBeGreaterThan(0);
+    expect(Math.max(search, suggest)).toBeLessThanOrEqual(limits.stage.rateLimit);
   });
 
   it("prod's search limit still admits the seed's peak", () => {

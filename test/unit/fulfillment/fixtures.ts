@@ -5,13 +5,14 @@ import { InMemoryFulfillment, noWait, RecordingPublisher } from './memory-store.
 
 export const T0 = '2030-01-01T00:00:00.000Z';
 
+/** An OrderPlaced v2: where it ships as `shipTo` (country, region) only. */
 export function order(
   orderId: string,
   lines: Record<string, number>,
   address: { country?: string; region?: string } = {},
-): OrderPlaced {
+): Extract<OrderPlaced, { version: 2 }> {
   return {
-    version: 1,
+    version: 2,
     orderId,
     userId: 'user-1',
     lines: Object.entries(lines).map(([sku, quantity]) => ({
@@ -21,16 +22,30 @@ export function order(
       unitPrice: 1000,
     })),
     total: { amount: 1000, currency: 'USD' },
+    shipTo: { country: address.country ?? 'US', region: address.region ?? 'NY' },
+    contact: { email: 'buyer@example.com' },
+    placedAt: T0,
+  };
+}
+
+/** The same order as OrderPlaced v1 (the full address), as queues and archive replays still hold. */
+export function orderV1(
+  orderId: string,
+  lines: Record<string, number>,
+  address: { country?: string; region?: string } = {},
+): Extract<OrderPlaced, { version: 1 }> {
+  const { shipTo, version: _v, ...common } = order(orderId, lines, address);
+  return {
+    ...common,
+    version: 1,
     shippingAddress: {
       name: 'Buyer',
       line1: '1 Main St',
       city: 'Somewhere',
-      region: address.region ?? 'NY',
+      region: shipTo.region,
       postalCode: '10001',
-      country: address.country ?? 'US',
+      country: shipTo.country,
     },
-    contact: { email: 'buyer@example.com' },
-    placedAt: T0,
   };
 }
 

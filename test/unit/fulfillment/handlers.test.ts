@@ -14,7 +14,7 @@ import {
   shipmentEventRoute,
 } from '../../../lambdas/fulfillment/handlers/routes.ts';
 import { apiEvent, lambdaContext } from '../support.ts';
-import { order, world } from './fixtures.ts';
+import { order, orderV1, world } from './fixtures.ts';
 
 const EAST = shipmentIdOf('o-1', 'us-east');
 
@@ -247,6 +247,28 @@ describe('RouteOrder consumer', () => {
     const result = await handler(batch(...bad, fine), lambdaContext);
     expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(bad.map((r) => r.messageId));
     expect([...w.store.routings.keys()]).toEqual(['o-4']);
+  });
+
+  it('takes OrderPlaced v1 and v2 side by side, and refuses a detail that fits neither', async () => {
+    const w = world({ 'us-east': { A: 10 } });
+    const handler = routeOrderConsumer(w.deps);
+    const { shippingAddress, ...v1Fields } = orderV1('o-1', { A: 1 });
+    const { shipTo, ...v2Fields } = order('o-2', { A: 1 });
+    const good = [
+      record('OrderPlaced', orderV1('o-1', { A: 1 })),
+      record('OrderPlaced', order('o-2', { A: 1 })),
+    ];
+    const bad = [
+      // v2 with the address instead of shipTo, v1 without its address, a version nobody publishes.
+      record('OrderPlaced', { ...v2Fields, shippingAddress }),
+      record('OrderPlaced', v1Fields),
+      record('OrderPlaced', { ...v2Fields, shipTo, version: 3 }),
+      record('OrderPlaced', { ...v2Fields, shipTo: { country: 'United States' } }),
+    ];
+    const result = await handler(batch(...good, ...bad), lambdaContext);
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(bad.map((r) => r.messageId));
+    expect([...w.store.routings.keys()].sort()).toEqual(['o-1', 'o-2']);
+    expect(w.store.available('us-east', 'A')).toBe(8);
   });
 
   it('routes the same OrderPlaced delivered twice once', async () => {

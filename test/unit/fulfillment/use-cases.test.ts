@@ -16,7 +16,7 @@ import {
   releaseShipments,
   routeOrder,
 } from '../../../lambdas/fulfillment/domain/use-cases.ts';
-import { order, T0, type World, world } from './fixtures.ts';
+import { order, orderV1, T0, type World, world } from './fixtures.ts';
 
 const EAST = shipmentIdOf('o-1', 'us-east');
 const WEST = shipmentIdOf('o-1', 'us-west');
@@ -71,6 +71,29 @@ describe('RouteOrder', () => {
     // Routing from the west coast picks the nearer of the two holding A.
     await routeOrder(w.deps, order('o-2', { A: 1 }, { region: 'CA' }));
     expect(w.store.available('us-central', 'A')).toBe(9);
+  });
+
+  it('routes an OrderPlaced v1 from its address exactly as the same order in v2 from its shipTo', async () => {
+    for (const where of [{ region: 'CA' }, { region: 'NJ' }, { country: 'CA', region: 'ON' }]) {
+      const [v1, v2] = [stocked(), stocked()];
+      const fromV1 = await routeOrder(v1.deps, orderV1('o-1', { A: 1 }, where));
+      const fromV2 = await routeOrder(v2.deps, order('o-1', { A: 1 }, where));
+      expect(fromV1.outcome, JSON.stringify(where)).toBe('routed');
+      expect(fromV1.shipments, JSON.stringify(where)).toEqual(fromV2.shipments);
+      expect(v1.publisher.events).toEqual(v2.publisher.events);
+    }
+    // The west coast order goes west, the New Jersey one east: routing read the region in both versions.
+    const west = stocked();
+    await routeOrder(west.deps, orderV1('o-1', { A: 1 }, { region: 'CA' }));
+    expect(west.store.available('us-central', 'A')).toBe(9);
+  });
+
+  it('routes a v2 without a region on its country alone', async () => {
+    const w = stocked();
+    const { region: _r, ...countryOnly } = order('o-1', { A: 1 }).shipTo;
+    const result = await routeOrder(w.deps, { ...order('o-1', { A: 1 }), shipTo: countryOnly });
+    expect(result.outcome).toBe('routed');
+    expect(result.shipments).toHaveLength(1);
   });
 
   it('splits an order no warehouse can ship whole, one event per shipment with the count', async () => {

@@ -39,21 +39,30 @@ beforeEach(() => {
 
 const contact = { email: 'ana@example.com', phone: '+15550100123' };
 const placed = (orderId = 'ord-1', userId = 'u-1') => ({
-  version: 1,
+  version: 2,
   orderId,
   userId,
   lines: [{ sku: 'SKU-1', productId: 'p-1', quantity: 2, unitPrice: 1250 }],
   total: { amount: 2500, currency: 'USD' },
-  shippingAddress: {
-    name: 'Ana',
-    line1: '1 Main St',
-    city: 'Springfield',
-    postalCode: '12345',
-    country: 'US',
-  },
+  shipTo: { country: 'US', region: 'IL' },
   contact,
   placedAt: '2030-01-01T00:00:00.000Z',
 });
+/** The same order as OrderPlaced v1 (the full address), as queues and archive replays still hold. */
+const placedV1 = (orderId = 'ord-1', userId = 'u-1') => {
+  const { shipTo: _s, ...common } = placed(orderId, userId);
+  return {
+    ...common,
+    version: 1,
+    shippingAddress: {
+      name: 'Ana',
+      line1: '1 Main St',
+      city: 'Springfield',
+      postalCode: '12345',
+      country: 'US',
+    },
+  };
+};
 const shipped = (orderId = 'ord-1', shipmentId = 'shp-1') => ({
   version: 1,
   shipmentId,
@@ -265,6 +274,31 @@ describe('Notify consumer', () => {
     ]);
     expect(sender.sent[0]?.subject).toBe('Your order ord-1 is confirmed');
     expect(sender.sent[0]?.body).toContain('2 items, $25.00 charged');
+  });
+
+  it('confirms an order once per channel from OrderPlaced v1 and v2 alike (the rollout, a replay)', async () => {
+    await store.putPreferences('u-1', {
+      ...defaultPreferences(),
+      orderConfirmed: { email: true, sms: true },
+    });
+    expect(
+      await run(
+        record('OrderPlaced', placedV1('ord-1'), SOURCES.orders, 'evt-v1'),
+        record('OrderPlaced', placed('ord-2'), SOURCES.orders, 'evt-v2'),
+      ),
+    ).toEqual({ batchItemFailures: [] });
+    // The v2 of an order confirmed from its v1 is the same fact: nothing more is sent.
+    expect(await run(record('OrderPlaced', placed('ord-1'), SOURCES.orders, 'evt-v2-again'))).toEqual({
+      batchItemFailures: [],
+    });
+    // The records of a batch run side by side: the order of sends across orders is not fixed.
+    expect(sender.sent.map((m) => [m.orderId, m.channel, m.to]).sort()).toEqual([
+      ['ord-1', 'email', contact.email],
+      ['ord-1', 'sms', contact.phone],
+      ['ord-2', 'email', contact.email],
+      ['ord-2', 'sms', contact.phone],
+    ]);
+    expect(sender.sent.every((m) => !m.body.includes('Main St'))).toBe(true);
   });
 
   it('honours the owner of the order on shipment events, which carry no user id', async () => {

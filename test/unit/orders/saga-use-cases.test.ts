@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { userCartId } from '#cart/domain/cart.ts';
+import { OrderPlacedV2Schema } from '#events/catalog.ts';
 import { StepError } from '#orders/domain/errors.ts';
 import { orderIdFor, type SagaError } from '#orders/domain/order.ts';
 import {
@@ -47,9 +48,35 @@ describe('validateOrder', () => {
         { sku: 'A', productId: 'p-A', quantity: 2, unitPrice: 1000 },
         { sku: 'B', productId: 'p-B', quantity: 1, unitPrice: 250 },
       ],
-      shippingAddress: expect.objectContaining({ country: expect.any(String) }),
+      shipTo: { country: 'GB' },
       contact: expect.any(Object),
     });
+  });
+
+  it('carries where the order ships as OrderPlaced v2 takes it: country and region, no street or name', async () => {
+    const s = setup();
+    s.carts.put(userCart('alice', [line('A', 1000)]));
+    const request = checkoutOf(userCartId('alice'));
+    const { orderId } = await placeOrder(s.deps, {
+      caller: alice,
+      idempotencyKey: 'key-ship-to',
+      request: { ...request, shippingAddress: { ...request.shippingAddress, region: 'Oxfordshire' } },
+    });
+    const view = await validateOrder(s.deps, orderId);
+    expect(view).not.toHaveProperty('shippingAddress');
+    const { shipTo } = view;
+    expect(shipTo).toEqual({ country: 'GB', region: 'Oxfordshire' });
+    const detail = OrderPlacedV2Schema.parse({
+      version: 2,
+      orderId,
+      userId: 'alice',
+      lines: [{ sku: 'A', productId: 'p-A', quantity: 1, unitPrice: 1000 }],
+      total: { amount: 1599, currency: 'USD' },
+      shipTo,
+      contact: {},
+      placedAt: '2026-05-01T00:00:00.000Z',
+    });
+    expect(JSON.stringify(detail)).not.toMatch(/Rabbit Hole|OX1|Alice Liddell|Oxford"/);
   });
 
   it('fails a line repriced since the cart with PriceChanged naming its SKU', async () => {

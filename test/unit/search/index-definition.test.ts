@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { indexDefinition, indexNameFor, indexSettingsFor } from '#search/adapters/index-definition.ts';
+import {
+  dynamicIndexSettings,
+  indexDefinition,
+  indexNameFor,
+  indexSettingsFor,
+  SLOW_LOG_THRESHOLDS,
+} from '#search/adapters/index-definition.ts';
+import { QUERY_LIMITS } from '#search/adapters/opensearch-transport.ts';
 
 describe('index definition', () => {
   it('refreshes fast without replicas locally, and keeps a replica when deployed', () => {
@@ -25,5 +32,43 @@ describe('index definition', () => {
     expect(p.createdAt?.type).toBe('date');
     expect(p.suggest?.type).toBe('search_as_you_type');
     expect(indexNameFor('products')).toBe('products-v1');
+  });
+
+  it('sets slow log thresholds above the measured p99 (19 ms) and below the client timeout', () => {
+    const ms = (v: string) => Number(/^(\d+)ms$/.exec(v)?.[1]);
+    const t = Object.fromEntries(Object.entries(SLOW_LOG_THRESHOLDS).map(([k, v]) => [k, ms(v)]));
+    expect(Object.keys(t).sort()).toEqual([
+      'index.indexing.slowlog.threshold.index.info',
+      'index.indexing.slowlog.threshold.index.warn',
+      'index.search.slowlog.threshold.fetch.info',
+      'index.search.slowlog.threshold.fetch.warn',
+      'index.search.slowlog.threshold.query.info',
+      'index.search.slowlog.threshold.query.warn',
+    ]);
+    for (const phase of [
+      'search.slowlog.threshold.query',
+      'search.slowlog.threshold.fetch',
+      'indexing.slowlog.threshold.index',
+    ]) {
+      const info = t[`index.${phase}.info`] ?? 0;
+      const warn = t[`index.${phase}.warn`] ?? 0;
+      expect(info, phase).toBeGreaterThan(19);
+      expect(warn, phase).toBeGreaterThan(info);
+      expect(warn, phase).toBeLessThan(QUERY_LIMITS.requestTimeout);
+    }
+  });
+
+  it('creates the index with every setting an existing one is updated to', () => {
+    const settings = { replicas: 2, refreshInterval: '1s' };
+    const created = indexDefinition(settings).settings as Record<string, unknown>;
+    expect(dynamicIndexSettings(settings)).toEqual({
+      'index.number_of_replicas': 2,
+      'index.refresh_interval': '1s',
+      ...SLOW_LOG_THRESHOLDS,
+    });
+    expect(created).toMatchObject(dynamicIndexSettings(settings));
+    // Static settings cannot be changed on an open index: never part of the update.
+    expect(Object.keys(dynamicIndexSettings(settings))).not.toContain('index.number_of_shards');
+    expect(created['index.number_of_shards']).toBe(1);
   });
 });
