@@ -98,7 +98,11 @@ export function auditConfig(): Record<string, unknown> {
   };
 }
 
-type Request = (request: { method: string; path: string; body?: Record<string, unknown> }) => Promise<unknown>;
+type Request = (request: {
+  method: string;
+  path: string;
+  body?: Record<string, unknown>;
+}) => Promise<unknown>;
 
 export async function apply(props: Properties, request: Request = requestTo(props.Endpoint)): Promise<void> {
   for (const [name, body] of Object.entries(securityRoles(props.IndexPattern))) {
