@@ -10,28 +10,14 @@
  * Deployed stages use the caller's AWS credentials (dynamodb:Scan and dynamodb:UpdateItem on
  * `store-<stage>-products`); stage local talks to the running local cloud's moto.
  */
-import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { backfillListShards } from '../lambdas/catalog/adapters/dynamodb-product-repository.ts';
 import { LOCAL_CREDENTIALS, REGION } from '../local/template.ts';
+import { parseStageArgs } from './stage-options.ts';
 
-const { values } = parseArgs({
-  options: {
-    stage: { type: 'string' },
-    region: { type: 'string', default: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION },
-    moto: {
-      type: 'string',
-      default: process.env.LOCAL_MOTO_URL ?? `http://127.0.0.1:${process.env.LOCAL_MOTO_PORT ?? 4566}`,
-    },
-    concurrency: { type: 'string', default: '16' },
-  },
-});
-
-const stage = values.stage;
-if (stage !== 'local' && stage !== 'staging' && stage !== 'prod') {
-  throw new Error('Pass the stage: --stage local|staging|prod');
-}
+const values = parseStageArgs({ concurrency: { type: 'string', default: '16' } });
+const { stage } = values;
 const concurrency = Number(values.concurrency);
 if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 100) {
   throw new Error('--concurrency must be a whole number from 1 to 100');

@@ -11,28 +11,16 @@
  * environment the local stage gives it, against the running local cloud's moto and OpenSearch.
  * Prints the run's summary; exits 1 when the run was incomplete (the DLQ then keeps its messages).
  */
-import { parseArgs } from 'node:util';
 import { LOCAL_CREDENTIALS, REGION } from '../local/template.ts';
+import { parseStageArgs } from './stage-options.ts';
 
-const { values } = parseArgs({
-  options: {
-    stage: { type: 'string' },
-    region: { type: 'string', default: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION },
-    moto: {
-      type: 'string',
-      default: process.env.LOCAL_MOTO_URL ?? `http://127.0.0.1:${process.env.LOCAL_MOTO_PORT ?? 4566}`,
-    },
-    opensearch: {
-      type: 'string',
-      default: `http://127.0.0.1:${process.env.LOCAL_OPENSEARCH_PORT ?? 9200}`,
-    },
+const values = parseStageArgs({
+  opensearch: {
+    type: 'string',
+    default: `http://127.0.0.1:${process.env.LOCAL_OPENSEARCH_PORT ?? 9200}`,
   },
 });
-
-const stage = values.stage;
-if (stage !== 'local' && stage !== 'staging' && stage !== 'prod') {
-  throw new Error('Pass the stage: --stage local|staging|prod');
-}
+const { stage } = values;
 const functionName = `store-${stage}-search-reindex`;
 
 async function invokeDeployed(): Promise<{ ok: boolean; answer: unknown }> {

@@ -24,6 +24,7 @@ import {
   timeStep,
   totp,
 } from '../../e2e/support/totp.ts';
+import { fakeClock } from './fake-clock.ts';
 
 const ADMIN = TEST_USERS.find((u) => u.sub === 'e2e-admin');
 if (!ADMIN) throw new Error('no e2e-admin test user');
@@ -40,20 +41,6 @@ const env = {
   E2E_COGNITO_CLIENT_ID: 'client-1',
   E2E_COGNITO_PASSWORD: PASSWORD,
 };
-
-/** A clock that sleeps by moving itself forward. */
-function fakeClock(start: number): Clock & { slept: number[] } {
-  let t = start;
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => t,
-    sleep: async (ms) => {
-      slept.push(ms);
-      t += ms;
-    },
-  };
-}
 
 /** The request fields the stub reads. */
 interface Request {

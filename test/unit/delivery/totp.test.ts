@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   base32Decode,
-  type Clock,
   directoryLedger,
   freshCode,
   hotp,
@@ -13,23 +12,10 @@ import {
   timeStep,
   totp,
 } from '../../e2e/support/totp.ts';
+import { fakeClock } from './fake-clock.ts';
 
 /** RFC 6238's SHA1 key, the ASCII "12345678901234567890", in base32. */
 const RFC_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
-
-/** A clock that sleeps by moving itself forward, and says how long it slept. */
-function fakeClock(start: number): Clock & { slept: number[] } {
-  let t = start;
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => t,
-    sleep: async (ms) => {
-      slept.push(ms);
-      t += ms;
-    },
-  };
-}
 
 describe('TOTP codes (RFC 6238, HMAC-SHA1, 30 s steps)', () => {
   // RFC 6238, appendix B, the SHA1 rows: time in seconds, 8-digit code.
