@@ -137,7 +137,7 @@ describe.each(['staging', 'prod'] as const)('search stack alone, stage %s', (sta
     expect(grantsByResource(s.json, 'SearchReindex', ['ProductsTable', 'IndexerDlq'], ['es'])).toEqual({
       // Scan on the table alone, no index, no other item access.
       ProductsTable: ['dynamodb:Scan'],
-      IndexerDlq: ['sqs:DeleteMessage', 'sqs:ReceiveMessage'],
+      IndexerDlq: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:ReceiveMessage'],
       es: ['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost', 'es:ESHttpPut'],
     });
     // The only Scan of the service.

@@ -189,6 +189,13 @@ export interface SagaOrder {
    * full address stays in the order record, out of the saga's state and execution history.
    */
   shipTo: { country: string; region?: string };
+  /**
+   * Deprecated, for one release: executions started before the deploy that moved OrderPlaced to v2
+   * keep running the earlier definition, whose publish step reads `$.order.shippingAddress`; a
+   * missing path there is a runtime error after the payment is captured. Drop in the next release
+   * (docs/events.md, "OrderPlaced v1 and v2").
+   */
+  shippingAddress: Order['shippingAddress'];
   /** Always an object, so the state machine's paths into it always resolve. */
   contact: NonNullable<Order['contact']>;
 }
@@ -217,6 +224,7 @@ export async function validateOrder(deps: Pick<OrdersDeps, 'orders'>, orderId: s
       unitPrice: l.unitPrice.amount,
     })),
     shipTo: shipToOf(order.shippingAddress),
+    shippingAddress: order.shippingAddress,
     contact: order.contact ?? {},
   };
 }

@@ -173,6 +173,19 @@ export class SqsFailureQueue implements FailureQueue {
     return [...received.values()];
   }
 
+  async release(messages: ReceivedMessage[]): Promise<void> {
+    for (let i = 0; i < messages.length; i += 10) {
+      await this.client.send(
+        new sqs.ChangeMessageVisibilityBatchCommand({
+          QueueUrl: this.queueUrl,
+          Entries: messages
+            .slice(i, i + 10)
+            .map((m, n) => ({ Id: String(n), ReceiptHandle: m.receiptHandle, VisibilityTimeout: 0 })),
+        }),
+      );
+    }
+  }
+
   async delete(messages: ReceivedMessage[]): Promise<void> {
     const failed: string[] = [];
     for (let i = 0; i < messages.length; i += 10) {

@@ -53,6 +53,8 @@ export interface FailureQueue {
   /** Receives (and hides) what the queue holds now, up to `max` messages. */
   receive(max: number): Promise<ReceivedMessage[]>;
   delete(messages: ReceivedMessage[]): Promise<void>;
+  /** Makes received messages visible again at once, for the next run (an incomplete one's). */
+  release(messages: ReceivedMessage[]): Promise<void>;
 }
 
 export interface ReindexSummary {
@@ -103,7 +105,27 @@ export async function reindex(
 
   const messages = await deps.dlq.receive(options.maxMessages ?? MAX_DLQ_MESSAGES);
   summary.dlqMessages = messages.length;
+  try {
+    await rebuild(deps, summary, bulkSize, outOfTime);
+  } finally {
+    // Incomplete (a failure, the clock, an exception): the messages go back at once, so a rerun
+    // sees them instead of waiting out their hidden time and then alarming again.
+    if (!summary.complete || summary.failures.length > 0) await deps.dlq.release(messages);
+  }
+  if (summary.complete) {
+    await deps.dlq.delete(messages);
+    summary.dlqDeleted = messages.length;
+  }
+  return summary;
+}
 
+/** Steps 2 to 4; `summary.complete` says whether every product and orphan was handled. */
+async function rebuild(
+  deps: { index: ReindexIndexPort; products: ProductItemSource },
+  summary: ReindexSummary,
+  bulkSize: number,
+  outOfTime: () => boolean,
+): Promise<void> {
   // Listed documents not yet matched by a product: what is left after the scan are orphans.
   const unmatched = new Map<string, number>();
   for await (const page of deps.index.versions()) {
@@ -151,7 +173,7 @@ export async function reindex(
       writes.push({ op: action, productId: action.doc.productId });
     }
     await send(writes);
-    if (outOfTime()) return summary;
+    if (outOfTime()) return;
   }
 
   await send(
@@ -161,9 +183,5 @@ export async function reindex(
     })),
   );
 
-  if (summary.failures.length > 0 || outOfTime()) return summary;
-  await deps.dlq.delete(messages);
-  summary.dlqDeleted = messages.length;
-  summary.complete = true;
-  return summary;
+  summary.complete = summary.failures.length === 0 && !outOfTime();
 }

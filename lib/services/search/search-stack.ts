@@ -106,7 +106,7 @@ export class SearchStack extends ServiceStack<keyof typeof search.functions> {
     f.SearchReindex.addEnvironment('INDEXER_DLQ_URL', props.indexerDlq.queueUrl);
     Grant.addToPrincipal({
       grantee: f.SearchReindex.fn,
-      actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'],
+      actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'],
       resourceArns: [props.indexerDlq.queueArn],
     });
     bindSearch(

@@ -49,6 +49,7 @@ describe('validateOrder', () => {
         { sku: 'B', productId: 'p-B', quantity: 1, unitPrice: 250 },
       ],
       shipTo: { country: 'GB' },
+      shippingAddress: expect.objectContaining({ country: 'GB' }),
       contact: expect.any(Object),
     });
   });
@@ -63,7 +64,8 @@ describe('validateOrder', () => {
       request: { ...request, shippingAddress: { ...request.shippingAddress, region: 'Oxfordshire' } },
     });
     const view = await validateOrder(s.deps, orderId);
-    expect(view).not.toHaveProperty('shippingAddress');
+    // Still there for executions of the earlier definition, which publish v1 (one release).
+    expect(view.shippingAddress).toMatchObject({ country: 'GB', region: 'Oxfordshire' });
     const { shipTo } = view;
     expect(shipTo).toEqual({ country: 'GB', region: 'Oxfordshire' });
     const detail = OrderPlacedV2Schema.parse({

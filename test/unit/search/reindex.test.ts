@@ -104,6 +104,11 @@ class FakeQueue implements FailureQueue {
   async delete(messages: ReceivedMessage[]) {
     this.deleted.push(...messages.map((m) => m.messageId));
   }
+
+  /** Released messages are visible again, for the next receive. */
+  async release(messages: ReceivedMessage[]) {
+    this.visible.push(...messages);
+  }
 }
 
 function world() {
@@ -218,6 +223,26 @@ describe('reindex', () => {
     expect(summary.failures).toEqual([{ productId: 'p1', error: '400 mapper_parsing_exception: bad' }]);
     expect(summary.complete).toBe(false);
     expect(dlq.deleted).toEqual([]);
+    // Visible again at once: a rerun (here against a working index) takes them and clears them.
+    expect(dlq.visible.map((m) => m.messageId)).toEqual(['m1']);
+    const rerun = await reindex(deps);
+    expect(rerun).toMatchObject({ complete: true, dlqMessages: 1, dlqDeleted: 1 });
+    expect(dlq.deleted).toEqual(['m1']);
+  });
+
+  it('gives the messages back when the run throws (the index unreachable)', async () => {
+    const { table, dlq, deps } = world();
+    table.add('p1', 1);
+    dlq.send('m1');
+    const down: ReindexIndexPort = {
+      versions: deps.index.versions.bind(deps.index),
+      bulk: async () => {
+        throw new Error('connect ECONNREFUSED');
+      },
+    };
+    await expect(reindex({ ...deps, index: down })).rejects.toThrow('ECONNREFUSED');
+    expect(dlq.deleted).toEqual([]);
+    expect(dlq.visible.map((m) => m.messageId)).toEqual(['m1']);
   });
 
   it('stops, incomplete, when time runs out, deleting no orphan and no message', async () => {
@@ -230,6 +255,7 @@ describe('reindex', () => {
     expect(summary).toMatchObject({ complete: false, products: 2, dlqDeleted: 0 });
     expect(index.live('orphan')).toBeDefined();
     expect(dlq.deleted).toEqual([]);
+    expect(dlq.visible.map((m) => m.messageId)).toEqual(['m1']);
   });
 
   it('rebuilds an empty index and runs with an empty DLQ', async () => {
