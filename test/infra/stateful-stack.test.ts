@@ -321,6 +321,36 @@ describe.each(['staging', 'prod'] as const)('stateful stack, stage %s', (stage) 
         ]),
       }),
     });
+    // CloudWatch uses the key only for this account's alarms (confused deputy), in every
+    // statement that names it.
+    const keys = resourcesOf(s.statefulJson, 'AWS::KMS::Key').filter(([id]) =>
+      id.startsWith('AlarmTopicKey'),
+    );
+    expect(keys).toHaveLength(1);
+    const policy = keys[0]?.[1].Properties.KeyPolicy as { Statement: Record<string, unknown>[] };
+    const statements = policy.Statement.filter((st) =>
+      JSON.stringify(st.Principal).includes('cloudwatch.amazonaws.com'),
+    );
+    expect(statements).toHaveLength(1);
+    expect(statements[0]?.Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+      ArnLike: {
+        'aws:SourceArn': {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':cloudwatch:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':alarm:*',
+            ],
+          ],
+        },
+      },
+    });
     const alarms = Object.values(s.templates).flatMap((t) =>
       Object.values(t.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm'),
     );
