@@ -119,6 +119,11 @@ export interface StageConfig {
     /** WAFv2 web ACL on the API stage (the local cloud has no WAF). */
     waf: boolean;
     /**
+     * The API's enhanced TLS security policy (lib/stacks/platform-stack.ts, API_TLS). Off in stage
+     * local: the local cloud serves plain HTTP, and LocalStack's REST API predates the property.
+     */
+    tlsPolicy: boolean;
+    /**
      * A custom domain for the API (contexts `apiDomainName`, `apiCertificateArn`): TLS 1.2 policy,
      * and the default execute-api endpoint is disabled so clients cannot go around it.
      */
@@ -210,6 +215,7 @@ export function stageConfig(stage: Stage, overrides: StageConfigOverrides = {}):
           throttlingBurstLimit: 500,
           methodThrottling: {},
           waf: false,
+          tlsPolicy: false,
           // Any local web app (any port) may call the local cloud.
           corsOrigins: '*',
         },
@@ -250,6 +256,7 @@ export function stageConfig(stage: Stage, overrides: StageConfigOverrides = {}):
           throttlingBurstLimit: STAGING_LIMITS.stage.burstLimit,
           methodThrottling: STAGING_LIMITS.methods,
           waf: true,
+          tlsPolicy: true,
           corsOrigins: overrides.corsOrigins ?? [],
           customDomain: overrides.customDomain,
         },
@@ -291,6 +298,7 @@ export function stageConfig(stage: Stage, overrides: StageConfigOverrides = {}):
           throttlingBurstLimit: PROD_LIMITS.stage.burstLimit,
           methodThrottling: PROD_LIMITS.methods,
           waf: true,
+          tlsPolicy: true,
           corsOrigins: overrides.corsOrigins ?? [],
           customDomain: overrides.customDomain,
         },

@@ -91,7 +91,7 @@ export class ApiStack extends Stack {
     // The API's TLS policy and a disabled execute-api endpoint take effect with a new deployment.
     const served = {
       fingerprint: props.fingerprint,
-      tls: API_TLS,
+      tls: config.api.tlsPolicy ? API_TLS : undefined,
       executeApiEndpointDisabled: executeApiEndpointDisabled(config),
     };
     deployment.addToLogicalId(createHash('sha256').update(JSON.stringify(served)).digest('hex').slice(0, 16));

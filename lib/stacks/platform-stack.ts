@@ -149,9 +149,11 @@ export class PlatformStack extends Stack {
       cloudWatchRole: false,
       disableExecuteApiEndpoint: executeApiEndpointDisabled(config),
     });
-    const cfnApi = this.api.node.defaultChild as apigw.CfnRestApi;
-    cfnApi.securityPolicy = API_TLS.securityPolicy;
-    cfnApi.endpointAccessMode = API_TLS.endpointAccessMode;
+    if (config.api.tlsPolicy) {
+      const cfnApi = this.api.node.defaultChild as apigw.CfnRestApi;
+      cfnApi.securityPolicy = API_TLS.securityPolicy;
+      cfnApi.endpointAccessMode = API_TLS.endpointAccessMode;
+    }
     acknowledge(this.api, {
       id: 'AwsSolutions-APIG2',
       reason:

@@ -114,6 +114,10 @@ describe('stage local', () => {
         0,
       );
     }
+    // Plain HTTP locally; LocalStack's REST API predates the enhanced TLS policies.
+    const [[, api] = []] = resourcesOf(s.statelessJson, 'AWS::ApiGateway::RestApi');
+    expect(api?.Properties).not.toHaveProperty('SecurityPolicy');
+    expect(api?.Properties).not.toHaveProperty('EndpointAccessMode');
   });
 
   it('keeps physical names explicit, so the local cloud and LocalStack see stable names', () => {
