@@ -150,17 +150,12 @@ export function generateOrderHistory(
     const user = Math.floor(random() * users);
     const place = CITIES[user % CITIES.length] as (typeof CITIES)[number];
     orders.push({
-      version: 1,
+      version: 2,
       orderId: `seed-${seed}-${String(i).padStart(6, '0')}`,
       userId: `seed-user-${user}`,
       lines,
       total: { amount: lines.reduce((sum, l) => sum + l.quantity * l.unitPrice, 0), currency: 'USD' },
-      shippingAddress: {
-        name: `Seed Buyer ${user}`,
-        line1: `${100 + (user % 900)} Main St`,
-        ...place,
-        country: 'US',
-      },
+      shipTo: { country: 'US', region: place.region },
       contact: {},
       // Oldest first, evenly spread with a little jitter, all before `until`.
       placedAt: new Date(until - span + Math.floor(((i + random()) / options.orders) * span)).toISOString(),

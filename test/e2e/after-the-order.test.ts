@@ -330,12 +330,12 @@ describe('notifications', () => {
     // The same fact published again, as a producer retry would (a new event id).
     const events = new EventBridgeClient(aws);
     const detail = {
-      version: 1,
+      version: 2,
       orderId,
       userId: b.sub,
       lines: [{ sku: p.sku, productId: p.productId, quantity: 1, unitPrice: 1000 }],
       total: routed.total,
-      shippingAddress: ADDRESS,
+      shipTo: { country: ADDRESS.country, region: ADDRESS.region },
       contact: { email: b.email },
       placedAt: routed.timeline[1]?.at,
     };

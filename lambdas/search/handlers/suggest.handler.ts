@@ -6,6 +6,6 @@ import { buildSuggestBody, SuggestQuerySchema, toSuggestions } from '../domain/q
 
 export const handler = httpHandler(async (event) => {
   const { q } = validate(SuggestQuerySchema, queryParams(event), 'query');
-  const response = await (await productIndex()).search(buildSuggestBody(q), 1000);
+  const response = await (await productIndex()).search(buildSuggestBody(q));
   return { status: 200, body: { suggestions: response ? toSuggestions(response) : [] } };
 });

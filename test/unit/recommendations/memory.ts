@@ -146,7 +146,7 @@ let sequence = 0;
 /** An OrderPlaced detail with one line per product id (repeats allowed). */
 export function placed(productIds: readonly string[], orderId = `order-${++sequence}`) {
   return {
-    version: 1 as const,
+    version: 2 as const,
     orderId,
     userId: 'user-1',
     lines: productIds.map((productId, i) => ({
@@ -156,7 +156,7 @@ export function placed(productIds: readonly string[], orderId = `order-${++seque
       unitPrice: 100,
     })),
     total: { amount: 100 * productIds.length, currency: 'USD' as const },
-    shippingAddress: { name: 'A', line1: '1 Main St', city: 'Portland', postalCode: '97205', country: 'US' },
+    shipTo: { country: 'US', region: 'OR' },
     contact: {},
     placedAt: '2026-01-01T00:00:00.000Z',
   };
