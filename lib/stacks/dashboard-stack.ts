@@ -45,6 +45,7 @@ import { checkoutMachineName } from '../services/orders/orders-stack.ts';
 import { servicesOf } from '../services/registry.ts';
 import { search } from '../services/search/search-stack.ts';
 import type { StatefulStack } from './stateful-stack.ts';
+import { identity } from './user-pool.ts';
 
 /** The dashboard's sections, in order: each opens with a text widget `## <section>`. */
 export const DASHBOARD_SECTIONS = [
@@ -176,7 +177,8 @@ export class DashboardStack extends Stack {
 
   /** One row per service with functions: errors, throttles, p99 duration, concurrency, a line per function. */
   private lambdaRows(config: StageConfig): IWidget[][] {
-    return servicesOf(config.stage)
+    // The user pool's trigger (identity) beside the services, where the stage has it.
+    return [...servicesOf(config.stage), ...(config.auth.adminMfa ? [identity] : [])]
       .filter((manifest) => Object.keys(manifest.functions).length > 0)
       .map((manifest) => {
         const names = [...functionNamesOf(config, manifest)];
