@@ -12,7 +12,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { backfillListShards } from '../lambdas/catalog/adapters/dynamodb-product-repository.ts';
+import { backfillListShards } from '../lambdas/catalog/adapters/list-shard-backfill.ts';
 import { LOCAL_CREDENTIALS, REGION } from '../local/template.ts';
 import { parseStageArgs } from './stage-options.ts';
 

@@ -12,12 +12,12 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  backfillListShards,
   DynamoDbProductRepository,
   LEGACY_LIST_PARTITION,
   listPartitionOf,
   toProductItem,
 } from '#catalog/adapters/dynamodb-product-repository.ts';
+import { backfillListShards } from '#catalog/adapters/list-shard-backfill.ts';
 import { newProductId } from '#catalog/domain/ids.ts';
 import type { Product } from '#catalog/domain/product.ts';
 import { stageConfig } from '../../lib/config/stage-config.ts';
