@@ -17,12 +17,12 @@ import { LOCAL_CREDENTIALS, REGION } from '../local/template.ts';
 import { parseStageArgs } from './stage-options.ts';
 
 const values = parseStageArgs({ concurrency: { type: 'string', default: '16' } });
-const { stage } = values;
+const { stage, prefix } = values;
 const concurrency = Number(values.concurrency);
 if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 100) {
   throw new Error('--concurrency must be a whole number from 1 to 100');
 }
-const tableName = `store-${stage}-products`;
+const tableName = `${prefix}-products`;
 const client =
   stage === 'local'
     ? new DynamoDBClient({ endpoint: values.moto, region: REGION, credentials: LOCAL_CREDENTIALS })

@@ -11,6 +11,8 @@
  * environment the local stage gives it, against the running local cloud's moto and OpenSearch.
  * Prints the run's summary; exits 1 when the run was incomplete (the DLQ then keeps its messages).
  */
+
+import { SEARCH_INDEX } from '../lib/services/search/search-access.ts';
 import { LOCAL_CREDENTIALS, REGION } from '../local/template.ts';
 import { parseStageArgs } from './stage-options.ts';
 
@@ -20,8 +22,8 @@ const values = parseStageArgs({
     default: `http://127.0.0.1:${process.env.LOCAL_OPENSEARCH_PORT ?? 9200}`,
   },
 });
-const { stage } = values;
-const functionName = `store-${stage}-search-reindex`;
+const { stage, prefix } = values;
+const functionName = `${prefix}-search-reindex`;
 
 async function invokeDeployed(): Promise<{ ok: boolean; answer: unknown }> {
   const { LambdaClient, InvokeCommand } = await import('@aws-sdk/client-lambda');
@@ -42,7 +44,7 @@ async function invokeDeployed(): Promise<{ ok: boolean; answer: unknown }> {
 async function runLocally(): Promise<{ ok: boolean; answer: unknown }> {
   const { GetQueueUrlCommand, SQSClient } = await import('@aws-sdk/client-sqs');
   const sqs = new SQSClient({ endpoint: values.moto, region: REGION, credentials: LOCAL_CREDENTIALS });
-  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'store-local-indexer-dlq' }));
+  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: `${prefix}-indexer-dlq` }));
   sqs.destroy();
   // What the local stage and the local cloud set for the function (lib/services/search/search-stack.ts,
   // local/cloud.ts); read when the handler's modules load, so set first.
@@ -56,9 +58,9 @@ async function runLocally(): Promise<{ ok: boolean; answer: unknown }> {
     AWS_ENDPOINT_URL: values.moto,
     SEARCH_ENDPOINT: values.opensearch,
     SEARCH_AUTH: 'none',
-    SEARCH_INDEX: 'products',
+    SEARCH_INDEX,
     SEARCH_REPLICAS: '0',
-    PRODUCTS_TABLE: 'store-local-products',
+    PRODUCTS_TABLE: `${prefix}-products`,
     INDEXER_DLQ_URL: QueueUrl,
   });
   console.log(`Running ${functionName} against ${values.moto} and ${values.opensearch} ...`);

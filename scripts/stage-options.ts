@@ -3,6 +3,7 @@
  * stage (else the AWS SDK's own resolution), and `--moto` for the local cloud's moto endpoint.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { parseStage, STAGES, type Stage, stageConfig } from '../lib/config/stage-config.ts';
 
 export const STAGE_OPTIONS = {
   stage: { type: 'string' },
@@ -13,20 +14,24 @@ export const STAGE_OPTIONS = {
   },
 } as const satisfies ParseArgsConfig['options'];
 
-/** Parses the stage options plus the script's own; a missing or unknown stage is an error. */
+/** Parses the stage options plus the script's own; a missing or unknown stage is an error. `prefix` names the stage's resources. */
 export function parseStageArgs(own: NonNullable<ParseArgsConfig['options']>) {
   // Every option here is a string option.
   const values = parseArgs({ options: { ...STAGE_OPTIONS, ...own } }).values as Record<
     string,
     string | undefined
   >;
-  const stage = values.stage;
-  if (stage !== 'local' && stage !== 'staging' && stage !== 'prod') {
-    throw new Error('Pass the stage: --stage local|staging|prod');
+  let stage: Stage;
+  try {
+    stage = parseStage(values.stage);
+  } catch {
+    // parseStage speaks of CDK's -c; a script takes a flag.
+    throw new Error(`Pass the stage: --stage ${STAGES.join('|')}`);
   }
-  const options: Record<string, string | undefined> & { stage: 'local' | 'staging' | 'prod' } = {
+  const options: Record<string, string | undefined> & { stage: Stage; prefix: string } = {
     ...values,
     stage,
+    prefix: stageConfig(stage).prefix,
   };
   return options;
 }

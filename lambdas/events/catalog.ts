@@ -90,11 +90,14 @@ export const OrderPlacedV2Schema = z.object({
 
 export const OrderPlacedSchema = z.discriminatedUnion('version', [OrderPlacedV1Schema, OrderPlacedV2Schema]);
 
+/** An address reduced to what OrderPlaced v2 carries: country and region, nothing finer. */
+export function shipToOfAddress({ country, region }: { country: string; region?: string }): ShipTo {
+  return region === undefined ? { country } : { country, region };
+}
+
 /** Where an OrderPlaced of either version ships: v1's address reduced to what v2 carries. */
 export function shipToOf(detail: z.output<typeof OrderPlacedSchema>): ShipTo {
-  if (detail.version === 2) return detail.shipTo;
-  const { country, region } = detail.shippingAddress;
-  return region === undefined ? { country } : { country, region };
+  return detail.version === 2 ? detail.shipTo : shipToOfAddress(detail.shippingAddress);
 }
 
 export const OrderCancelledSchema = z.object({

@@ -7,7 +7,8 @@ import { dynamoDbClient, requireSdk } from './dynamodb-client.ts';
 
 const lib = requireSdk('@aws-sdk/lib-dynamodb') as typeof LibModule;
 
-export const { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } = lib;
+export const { BatchGetCommand, GetCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand } =
+  lib;
 export type {
   BatchGetCommandOutput,
   DynamoDBDocumentClient,

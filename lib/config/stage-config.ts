@@ -136,6 +136,24 @@ export interface StageConfig {
   };
   /** Reserved concurrency and the account quota it is planned against (lib/config/limits.ts). */
   lambda: LambdaLimits;
+  /**
+   * How stacks hand each other values a replacement would change (lib/stacks/handoff.ts): SSM
+   * parameters, which never block a replacement as an imported export does; or plain references
+   * in stage local, whose local cloud resolves no SSM parameters.
+   */
+  handoffs: 'ssm' | 'references';
+  events: {
+    /**
+     * How long the bus's archive keeps events; absent: no archive. Events carry ids, lines,
+     * amounts, the buyer's user id and, on the four Notify takes, their email and phone; no
+     * payment data, no address (lambdas/events/catalog.ts). Prod: 90 days, a quarter in which to
+     * notice a consumer that did the wrong thing without failing (nothing in a DLQ, which keeps 14
+     * days) and replay its events; no longer, since the archive keeps the buyers' contact as long.
+     * Staging: 30 days to rehearse a replay on test data. Stage local: none; the local cloud's
+     * deploy has no counterpart for AWS::Events::Archive, and its events go with it.
+     */
+    archiveRetention?: Duration;
+  };
   stepFunctions: {
     /** Execution data carries addresses and payment tokens: logged outside prod only. */
     includeExecutionData: boolean;
@@ -221,6 +239,8 @@ export function stageConfig(stage: Stage, overrides: StageConfigOverrides = {}):
         },
         // The local cloud runs every function in-process, with no account quota to plan against.
         lambda: { accountConcurrency: 0, reservedConcurrency: {} },
+        handoffs: 'references',
+        events: {},
         stepFunctions: { includeExecutionData: true },
         tags,
       };
@@ -261,6 +281,8 @@ export function stageConfig(stage: Stage, overrides: StageConfigOverrides = {}):
           customDomain: overrides.customDomain,
         },
         lambda: STAGING_LIMITS.lambda,
+        handoffs: 'ssm',
+        events: { archiveRetention: Duration.days(30) },
         stepFunctions: { includeExecutionData: true },
         tags,
       };
@@ -303,6 +325,8 @@ export function stageConfig(stage: Stage, overrides: StageConfigOverrides = {}):
           customDomain: overrides.customDomain,
         },
         lambda: PROD_LIMITS.lambda,
+        handoffs: 'ssm',
+        events: { archiveRetention: Duration.days(90) },
         stepFunctions: { includeExecutionData: false },
         tags,
       };

@@ -18,7 +18,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { EVENTS, type EventName, SOURCES } from '../../lambdas/events/catalog.ts';
-import type { Stage, StageConfig } from '../config/stage-config.ts';
+import type { StageConfig } from '../config/stage-config.ts';
 import type { ServiceFunction } from '../constructs/service-function.ts';
 import { acknowledge } from '../nag.ts';
 
@@ -49,25 +49,9 @@ export const LOCAL_MAX_RECEIVES = 2;
 export const TARGET_MAX_EVENT_AGE = Duration.hours(24);
 export const TARGET_RETRY_ATTEMPTS = 185;
 
-/**
- * How long the bus's archive keeps events, per stage. Events carry ids, lines, amounts, the
- * buyer's user id and, on the four Notify takes, their email and phone; no payment data, no
- * address (lambdas/events/catalog.ts). Prod: 90 days, a quarter in which to notice a consumer
- * that did the wrong thing without failing (nothing in a DLQ, which keeps 14 days) and replay
- * its events; no longer, since the archive keeps the buyers' contact as long. Staging: 30 days
- * to rehearse a replay on test data. Stage local: none; the local cloud deploys no archive (its
- * deploy has no counterpart for AWS::Events::Archive and would skip it) and its events are
- * thrown away with it, so there is nothing to replay.
- */
-export const ARCHIVE_RETENTION: Record<Stage, Duration | undefined> = {
-  local: undefined,
-  staging: Duration.days(30),
-  prod: Duration.days(90),
-};
-
 /** `<prefix>-events`: every event a store service publishes (any detail type under SOURCES). */
 export function storeEventArchive(bus: events.EventBus, config: StageConfig): events.Archive | undefined {
-  const retention = ARCHIVE_RETENTION[config.stage];
+  const retention = config.events.archiveRetention;
   if (!retention) return undefined;
   return bus.archive('Archive', {
     archiveName: `${config.prefix}-events`,

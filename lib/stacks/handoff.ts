@@ -9,30 +9,39 @@
 import { Stack } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct, IConstruct } from 'constructs';
+import type { StageConfig } from '../config/stage-config.ts';
 
-/** A value published by `owner` under `parameterName`. */
+/** A value published by `owner` under `parameterName` (none: handed over as a plain reference). */
 export interface Handoff {
   owner: Stack;
-  parameterName: string;
+  parameterName?: string;
   /** The value as the owner's own template refers to it. */
   value: string;
 }
 
+/**
+ * Publishes `value` as `/<prefix>/<path>`. A stage whose config says `handoffs: 'references'` (the
+ * local cloud resolves no SSM parameters) hands it over as a plain cross-stack reference instead.
+ */
 export function publish(
   scope: Construct,
+  config: StageConfig,
   id: string,
-  parameterName: string,
+  path: string,
   value: string,
   description: string,
 ): Handoff {
+  const owner = Stack.of(scope);
+  if (config.handoffs === 'references') return { owner, value };
+  const parameterName = `/${config.prefix}/${path}`;
   new ssm.StringParameter(scope, id, { parameterName, stringValue: value, description });
-  return { owner: Stack.of(scope), parameterName, value };
+  return { owner, parameterName, value };
 }
 
 /** The value as `scope`'s stack reads it: a direct reference inside the owner, the parameter elsewhere. */
 export function receive(scope: IConstruct, handoff: Handoff): string {
   const stack = Stack.of(scope);
-  if (stack === handoff.owner) return handoff.value;
+  if (stack === handoff.owner || handoff.parameterName === undefined) return handoff.value;
   // The parameter must exist before the reader's deploy resolves it.
   stack.addDependency(handoff.owner, `reads ${handoff.parameterName}`);
   return ssm.StringParameter.valueForStringParameter(stack, handoff.parameterName);

@@ -200,8 +200,9 @@ export function searchDomain(stack: Stack, config: StageConfig, sizing: DomainSe
   const endpoint = `https://${domain.domainEndpoint}`;
   const endpointHandoff = publish(
     stack,
+    config,
     'SearchEndpointParameter',
-    `/${prefix}/search/endpoint`,
+    'search/endpoint',
     endpoint,
     `Base URL of ${domainName}; the search and ops stacks read it at deploy time`,
   );

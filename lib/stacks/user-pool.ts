@@ -12,6 +12,7 @@ import { ServiceFunction } from '../constructs/service-function.ts';
 import { type Acknowledgment, acknowledge } from '../nag.ts';
 import { serviceLambdaAlarms } from '../observability/alarms.ts';
 import { defineService } from '../services/manifest.ts';
+import { sesIdentity } from '../ses-identity.ts';
 import { type Handoff, publish } from './handoff.ts';
 
 export interface StoreUserPool {
@@ -65,21 +66,22 @@ export function storeUserPool(stack: Stack, config: StageConfig, alarmAction?: I
   }
   new CfnOutput(stack, 'UserPoolId', { value: userPool.userPoolId });
   new CfnOutput(stack, 'UserPoolClientId', { value: client.userPoolClientId });
-  const parameter = (what: string) => `/${config.prefix}/auth/${what}`;
   return {
     userPool,
     clients,
     userPoolId: publish(
       stack,
+      config,
       'UserPoolIdParameter',
-      parameter('user-pool-id'),
+      'auth/user-pool-id',
       userPool.userPoolId,
       'The user pool whose access tokens the API accepts',
     ),
     clientIds: publish(
       stack,
+      config,
       'UserPoolClientIdsParameter',
-      parameter('client-ids'),
+      'auth/client-ids',
       Fn.join(
         ',',
         clients.map((c) => c.userPoolClientId),
@@ -124,14 +126,16 @@ function sesSender(stack: Stack, config: StageConfig): SesSender | undefined {
       `Stage ${config.stage} sends the user pool's mail through SES (Cognito's own sender is capped at test volumes): pass -c emailFrom=<verified SES identity>, an address of a domain verified in SES in the stage's region.`,
     );
   }
-  const domain = /^[^@\s]+@([^@\s]+\.[^@\s]+)$/.exec(from)?.[1];
-  if (!domain) throw new Error(`emailFrom must be a plain address (name@domain), not ${from}`);
-  // The stacks are environment-agnostic: the stack's region token keeps SES in the pool's region.
-  const region = stack.region;
+  const { domain, identityArn } = sesIdentity(stack, from);
   return {
     from,
-    identityArn: stack.formatArn({ service: 'ses', region, resource: 'identity', resourceName: domain }),
-    email: cognito.UserPoolEmail.withSES({ fromEmail: from, sesVerifiedDomain: domain, sesRegion: region }),
+    identityArn,
+    // The stack's region token keeps SES in the pool's region.
+    email: cognito.UserPoolEmail.withSES({
+      fromEmail: from,
+      sesVerifiedDomain: domain,
+      sesRegion: stack.region,
+    }),
   };
 }
 

@@ -4,8 +4,6 @@
  * conditional on the SKU being free or already ours, plus deletes of the claims a replace dropped.
  */
 
-import { createRequire } from 'node:module';
-import type * as LibModule from '@aws-sdk/lib-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -13,15 +11,13 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '#shared/dynamodb.ts';
 import { ConcurrentModificationError, ProductNotFoundError, SkuTakenError } from '../domain/errors.ts';
 import { decodeListCursor, encodeListCursor } from '../domain/list-cursor.ts';
 import type { ProductPage, ProductRepository, StoredProduct } from '../domain/ports.ts';
 import type { Product } from '../domain/product.ts';
 import type { RatingOutcome } from '../domain/rating.ts';
-
-// UpdateCommand for applyRating only: #shared/dynamodb.ts exports the commands the other writes use.
-const { UpdateCommand } = createRequire(import.meta.url)('@aws-sdk/lib-dynamodb') as typeof LibModule;
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];

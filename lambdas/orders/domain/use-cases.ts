@@ -3,8 +3,10 @@
  * and listing orders, and the saga's order steps (validate, confirm, fail, flag) plus the sweeper
  * that starts sagas an interrupted checkout never started.
  */
+
 import { createHash } from 'node:crypto';
 import { canUse, isExpired, mayAddress } from '#cart/domain/cart.ts';
+import { shipToOfAddress } from '#events/catalog.ts';
 import { ADMIN_GROUP, type Caller } from '#shared/auth.ts';
 import type { BusinessMetrics } from '#shared/metrics-port.ts';
 import {
@@ -223,14 +225,10 @@ export async function validateOrder(deps: Pick<OrdersDeps, 'orders'>, orderId: s
       quantity: l.quantity,
       unitPrice: l.unitPrice.amount,
     })),
-    shipTo: shipToOf(order.shippingAddress),
+    shipTo: shipToOfAddress(order.shippingAddress),
     shippingAddress: order.shippingAddress,
     contact: order.contact ?? {},
   };
-}
-
-function shipToOf({ country, region }: Order['shippingAddress']): SagaOrder['shipTo'] {
-  return region === undefined ? { country } : { country, region };
 }
 
 /** After the pivot (ConfirmOrder): CONFIRMED with the captured total. Repeats are harmless. */

@@ -16,7 +16,8 @@ import { errorTypeOf, QUERY_LIMITS, statusOf, type Transport, WRITE_LIMITS } fro
 /** How long index creation waits for the new index's primary shard (server side). */
 const SHARD_WAIT_SECONDS = 10;
 
-const path = (...parts: string[]) => `/${parts.map(encodeURIComponent).join('/')}`;
+/** An OpenSearch path from its parts, each percent-encoded. */
+export const path = (...parts: string[]) => `/${parts.map(encodeURIComponent).join('/')}`;
 
 export class OpenSearchProductIndex implements SearchIndexPort {
   constructor(
@@ -62,13 +63,10 @@ export class OpenSearchProductIndex implements SearchIndexPort {
    * Runs a search (QUERY_LIMITS: 1 s an attempt, one retry); undefined when the index does not
    * exist yet (nothing was ever indexed).
    */
-  async search(
-    body: Record<string, unknown>,
-    timeoutMs = QUERY_LIMITS.requestTimeout,
-  ): Promise<SearchResponseBody | undefined> {
+  async search(body: Record<string, unknown>): Promise<SearchResponseBody | undefined> {
     const res = await this.transport.request(
       { method: 'POST', path: path(this.alias, '_search'), body },
-      { ignore: [404], requestTimeout: timeoutMs, maxRetries: QUERY_LIMITS.maxRetries },
+      { ignore: [404], ...QUERY_LIMITS },
     );
     if (res.statusCode === 404) return undefined;
     return res.body as SearchResponseBody;

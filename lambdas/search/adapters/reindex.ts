@@ -3,8 +3,7 @@
  * alias, the products table read by a strongly consistent Scan, and the indexer's DLQ.
  */
 import type * as SqsModule from '@aws-sdk/client-sqs';
-import type * as LibModule from '@aws-sdk/lib-dynamodb';
-import type { DynamoDBDocumentClient } from '#shared/dynamodb.ts';
+import { type DynamoDBDocumentClient, ScanCommand } from '#shared/dynamodb.ts';
 import { requireSdk } from '#shared/dynamodb-client.ts';
 import { captureClient } from '#shared/tracer.ts';
 import type {
@@ -16,9 +15,8 @@ import type {
   ReceivedMessage,
   ReindexIndexPort,
 } from '../domain/reindex.ts';
+import { path } from './opensearch-index.ts';
 import type { Transport } from './opensearch-transport.ts';
-
-const path = (...parts: string[]) => `/${parts.map(encodeURIComponent).join('/')}`;
 
 /**
  * A bulk request of 500 small documents is well under a megabyte; a busy cluster may take seconds
@@ -103,8 +101,6 @@ export class OpenSearchReindexIndex implements ReindexIndexPort {
     });
   }
 }
-
-const { ScanCommand } = requireSdk('@aws-sdk/lib-dynamodb') as typeof LibModule;
 
 /** Product items only (the filter drops SKU claims), strongly consistent, 1 MB a page. */
 export class DynamoDbProductItems implements ProductItemSource {

@@ -110,7 +110,7 @@ export async function reindex(
   } finally {
     // Incomplete (a failure, the clock, an exception): the messages go back at once, so a rerun
     // sees them instead of waiting out their hidden time and then alarming again.
-    if (!summary.complete || summary.failures.length > 0) await deps.dlq.release(messages);
+    if (!summary.complete) await deps.dlq.release(messages);
   }
   if (summary.complete) {
     await deps.dlq.delete(messages);

@@ -47,8 +47,9 @@ export function catalogTables(
   }
   const productsStream = publish(
     scope,
+    config,
     'ProductsStreamArnParameter',
-    `/${config.prefix}/products/stream-arn`,
+    'products/stream-arn',
     productsTable.tableStreamArn as string,
     `Stream of ${config.prefix}-products, read by the search stack's indexer mapping`,
   );

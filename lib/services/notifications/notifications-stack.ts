@@ -5,7 +5,7 @@
  * SNS (SMS); stage local writes to the outbox table instead, and its Notify may reach neither
  * provider. Each function gets exactly the item actions it issues.
  */
-import { Arn, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
@@ -15,6 +15,7 @@ import { LEASE_MS } from '../../../lambdas/notifications/domain/ledger.ts';
 import { NOTIFY_EVENTS } from '../../../lambdas/notifications/events.ts';
 import type { ServiceFunction } from '../../constructs/service-function.ts';
 import { acknowledge } from '../../nag.ts';
+import { sesIdentity } from '../../ses-identity.ts';
 import { Subscription } from '../events.ts';
 import { defineService } from '../manifest.ts';
 import { ServiceStack, type ServiceStackProps } from '../service-stack.ts';
@@ -100,18 +101,8 @@ export class NotificationsStack extends ServiceStack<keyof typeof notifications.
   }
 
   private mayEmailAndText(notify: ServiceFunction, emailFrom: string): void {
-    const domain = /^[^@\s]+@([^@\s]+\.[^@\s]+)$/.exec(emailFrom)?.[1];
-    if (!domain) throw new Error(`emailFrom must be a plain address (name@domain), not ${emailFrom}`);
+    const { identityArn: identity } = sesIdentity(this, emailFrom);
     notify.addEnvironment('NOTIFY_CHANNEL', 'aws').addEnvironment('SES_FROM', emailFrom);
-    const identity = Arn.format(
-      {
-        service: 'ses',
-        resource: 'identity',
-        resourceName: domain,
-        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-      },
-      Stack.of(this),
-    );
     // The verified domain identity, and only as the one sender address.
     notify.fn.addToRolePolicy(
       new iam.PolicyStatement({

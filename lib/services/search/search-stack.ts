@@ -119,15 +119,11 @@ export class SearchStack extends ServiceStack<keyof typeof search.functions> {
     // Stream -> indexer. Partial batch failures and bisection isolate a bad record; after the
     // retries it goes to the DLQ (with an alarm) instead of blocking the shard.
     // The stream ARN comes from the stateful side's SSM parameter, resolved at deploy time, not from
-    // an export: an export in use blocks replacing the stream. The local cloud resolves no SSM
-    // parameters, so stage local keeps the direct reference.
-    const streamSource =
-      config.stage === 'local'
-        ? props.productsTable
-        : Table.fromTableAttributes(this, 'ProductsStream', {
-            tableArn: props.productsTable.tableArn,
-            tableStreamArn: receive(this, props.productsStream),
-          });
+    // an export: an export in use blocks replacing the stream (lib/stacks/handoff.ts).
+    const streamSource = Table.fromTableAttributes(this, 'ProductsStream', {
+      tableArn: props.productsTable.tableArn,
+      tableStreamArn: receive(this, props.productsStream),
+    });
     f.Indexer.fn.addEventSource(
       new DynamoEventSource(streamSource, {
         // From the oldest record still in the stream: nothing written before the mapping existed is lost.
